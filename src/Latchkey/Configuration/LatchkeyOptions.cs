@@ -1,0 +1,33 @@
+using Latchkey.Profiles;
+using Latchkey.Scopes;
+
+namespace Latchkey.Configuration;
+
+/// <summary>The <c>Latchkey</c> configuration section. Every CLI option of <c>serve</c> lands here too,
+/// so appsettings.json, <c>Latchkey__*</c> environment variables and flags all mean the same thing.</summary>
+public sealed class LatchkeyOptions
+{
+    public const string Section = "Latchkey";
+    public const string DefaultDatabase = "Data Source=latchkey.db";
+
+    /// <summary>ADO.NET connection string: <c>Data Source=…</c> is SQLite, <c>Host=…</c> is PostgreSQL.</summary>
+    public string Database { get; set; } = DefaultDatabase;
+
+    /// <summary>Public base URL of this server; the OAuth issuer (RFC 8414 §2). Empty: the request's own origin.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>The deployment's default wire profile; each app may record its own.</summary>
+    public ProfileName Profile { get; set; } = ProfileName.Standard;
+
+    /// <summary>Apply pending migrations when <c>serve</c> starts.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>How long a rotated-out client secret keeps working, so deployments can roll over.</summary>
+    public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The operator's scope catalogue. Empty: the default profile's built-in catalogue.</summary>
+    public List<ScopeDefinition> Scopes { get; set; } = [];
+
+    public IReadOnlyList<ScopeDefinition> ScopeCatalogue =>
+        Scopes.Count > 0 ? Scopes : BuiltInCatalogues.For(Profile);
+}

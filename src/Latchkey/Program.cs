@@ -1,0 +1,3 @@
+using Latchkey.Cli;
+
+return await LatchkeyCommandLine.RunAsync(args, CliConsole.System);

@@ -1,0 +1,58 @@
+using Latchkey.Profiles;
+
+namespace Latchkey.Scopes;
+
+/// <summary>The scope catalogue a profile brings when the operator configures none.</summary>
+public static class BuiltInCatalogues
+{
+    /// <summary>FeatureOS's 19 scopes (FACTS.md "FeatureOS"); also the standard profile's example catalogue.</summary>
+    public static readonly IReadOnlyList<ScopeDefinition> FeatureOs =
+    [
+        new("posts:read", "Read posts"),
+        new("posts:write", "Create and update posts"),
+        new("comments:read", "Read comments"),
+        new("comments:write", "Write comments"),
+        new("votes:read", "Read votes"),
+        new("votes:write", "Vote on posts"),
+        new("changelog:read", "Read changelog entries"),
+        new("changelog:write", "Publish changelog entries"),
+        new("articles:read", "Read knowledge-base articles"),
+        new("articles:write", "Write knowledge-base articles"),
+        new("tags:read", "Read tags"),
+        new("tags:write", "Manage tags"),
+        new("customers:read", "Read customers"),
+        new("customers:write", "Manage customers"),
+        new("member:read", "Read team members"),
+        new("member:write", "Manage team members"),
+        new("roadmap:read", "Read the roadmap"),
+        new("collections:read", "Read collections"),
+        new("webhooks:manage", "Receive webhooks about this organization"),
+    ];
+
+    /// <summary>Onboardbase seed 003, "Scopes": five actions on three resources; <c>manage.X</c> implies the rest.</summary>
+    public static readonly IReadOnlyList<ScopeDefinition> Onboardbase =
+    [
+        .. from resource in new[] { "secrets", "projects", "teams" }
+           from action in new[] { "manage", "read", "create", "update", "delete" }
+           select new ScopeDefinition($"{action}.{resource}", Describe(action, resource)),
+    ];
+
+    /// <summary>FUB and Fillout document no scopes: an app gets the whole account.</summary>
+    public static readonly IReadOnlyList<ScopeDefinition> WholeAccount =
+    [
+        new("api", "Use the API on your behalf"),
+    ];
+
+    public static IReadOnlyList<ScopeDefinition> For(ProfileName profile) => profile switch
+    {
+        ProfileName.Onboardbase => Onboardbase,
+        ProfileName.Fub or ProfileName.Fillout => WholeAccount,
+        _ => FeatureOs,
+    };
+
+    private static string Describe(string action, string resource) => action switch
+    {
+        "manage" => $"Create, read, update and delete {resource}",
+        _ => $"{char.ToUpperInvariant(action[0])}{action[1..]} {resource}",
+    };
+}

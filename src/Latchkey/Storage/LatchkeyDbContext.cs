@@ -1,0 +1,34 @@
+using Latchkey.Accounts;
+using Latchkey.Apps;
+using Latchkey.Management;
+using Latchkey.Organizations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Storage;
+
+/// <summary>
+/// The one database. Provider-specific subclasses exist only so each provider keeps its own
+/// migrations (<see cref="SqliteLatchkeyDbContext"/>, <see cref="PostgresLatchkeyDbContext"/>).
+/// </summary>
+public abstract class LatchkeyDbContext(DbContextOptions options)
+    : IdentityUserContext<User, Guid>(options)
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<ManagementKey> ManagementKeys => Set<ManagementKey>();
+    public DbSet<RegisteredSystem> RegisteredSystems => Set<RegisteredSystem>();
+    public DbSet<App> Apps => Set<App>();
+    public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.Entity<User>().ToTable("users");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.ApplyConfigurationsFromAssembly(typeof(LatchkeyDbContext).Assembly);
+    }
+}

@@ -1,0 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Storage;
+
+public sealed class PostgresLatchkeyDbContext(DbContextOptions<PostgresLatchkeyDbContext> options)
+    : LatchkeyDbContext(options);

@@ -1,0 +1,1 @@
+namespace Latchkey.Tests; public sealed class Smoke { [Fact] public void Runs() => Assert.True(true); }
