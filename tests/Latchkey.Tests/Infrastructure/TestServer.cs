@@ -1,0 +1,70 @@
+using Latchkey.Configuration;
+using Latchkey.Hosting;
+using Latchkey.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.TestHost;
+
+namespace Latchkey.Tests.Infrastructure;
+
+/// <summary>
+/// A whole Latchkey server in memory (ASP.NET Core's test server) over a real, fresh database.
+/// Tests talk to it over HTTP only, except where a test reads a table to prove what is (not) stored.
+/// </summary>
+public sealed class LatchkeyTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TestDatabase _database;
+
+    private LatchkeyTestServer(WebApplication app, TestDatabase database)
+    {
+        _app = app;
+        _database = database;
+    }
+
+    public IServiceProvider Services => _app.Services;
+    public string ConnectionString => _database.ConnectionString;
+
+    public static async Task<LatchkeyTestServer> StartAsync(DatabaseKind kind = DatabaseKind.Sqlite, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Database)}"] = database.ConnectionString,
+        };
+        var builder = LatchkeyServer.CreateBuilder(all);
+        builder.WebHost.UseTestServer();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = LatchkeyServer.Build(builder);
+        await app.PrepareDatabaseAsync();
+        await app.StartAsync();
+        return new LatchkeyTestServer(app, database);
+    }
+
+    /// <summary>A client that neither follows redirects nor keeps cookies: tests see each 302 and its Location.</summary>
+    public HttpClient CreateClient() => _app.GetTestServer().CreateClient();
+
+    /// <summary>A client that keeps cookies like a browser (sign-in, antiforgery) but still shows each redirect.</summary>
+    public HttpClient CreateCookieClient()
+    {
+        var server = _app.GetTestServer();
+        return new HttpClient(new CookieContainerHandler { InnerHandler = server.CreateHandler() }) { BaseAddress = server.BaseAddress };
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a service scope, to seed data or read a table directly.</summary>
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    public Task<T> WithDbAsync<T>(Func<LatchkeyDbContext, Task<T>> work) =>
+        WithScopeAsync(services => work(services.GetRequiredService<LatchkeyDbContext>()));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
