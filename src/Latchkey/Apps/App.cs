@@ -8,6 +8,8 @@ public sealed class App
 {
     public long Id { get; init; }
     public required Guid OrganizationId { get; init; }
+    /// <summary>The FUB Registered System that created the app over <c>/v1/oauthApps</c> (seed 000), if any.</summary>
+    public Guid? RegisteredSystemId { get; init; }
     public required string ClientId { get; init; }
     public required string Name { get; set; }
     public string? Description { get; set; }

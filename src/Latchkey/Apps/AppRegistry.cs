@@ -1,4 +1,5 @@
 using Latchkey.Configuration;
+using Latchkey.Management;
 using Latchkey.Profiles;
 using Latchkey.Storage;
 using Latchkey.Tokens;
@@ -27,7 +28,14 @@ public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> 
         db.Apps.Include(a => a.Secrets)
             .SingleOrDefaultAsync(a => a.OrganizationId == organizationId && a.ClientId == clientId, ct);
 
-    public async Task<Validated<CreatedApp>> CreateAsync(Guid organizationId, AppDraft draft, CancellationToken ct)
+    public Task<Validated<CreatedApp>> CreateAsync(Guid organizationId, AppDraft draft, CancellationToken ct) =>
+        CreateAsync(organizationId, null, draft, ct);
+
+    /// <summary>An app created by a FUB Registered System belongs to the system's organization and remembers the system.</summary>
+    public Task<Validated<CreatedApp>> CreateForSystemAsync(RegisteredSystem system, AppDraft draft, CancellationToken ct) =>
+        CreateAsync(system.OrganizationId, system.Id, draft, ct);
+
+    private async Task<Validated<CreatedApp>> CreateAsync(Guid organizationId, Guid? registeredSystemId, AppDraft draft, CancellationToken ct)
     {
         var profile = draft.Profile ?? Options.Profile;
         draft = Normalize(draft);
@@ -41,6 +49,7 @@ public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> 
         var app = new App
         {
             OrganizationId = organizationId,
+            RegisteredSystemId = registeredSystemId,
             ClientId = TokenCodec.Mint(prefixes.ClientId),
             Name = draft.Name,
             IsPublic = draft.IsPublic,

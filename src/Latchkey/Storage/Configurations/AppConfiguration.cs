@@ -1,4 +1,5 @@
 using Latchkey.Apps;
+using Latchkey.Management;
 using Latchkey.Organizations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -21,6 +22,8 @@ internal sealed class AppConfiguration : IEntityTypeConfiguration<App>
         // Every token request starts by finding the client.
         app.HasIndex(a => a.ClientId).IsUnique();
         app.HasIndex(a => a.OrganizationId);
+        app.HasIndex(a => a.RegisteredSystemId);
+        app.HasOne<RegisteredSystem>().WithMany().HasForeignKey(a => a.RegisteredSystemId).OnDelete(DeleteBehavior.SetNull);
         app.HasOne<Organization>().WithMany().HasForeignKey(a => a.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         app.HasMany(a => a.Secrets).WithOne().HasForeignKey(s => s.AppId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -140,6 +140,9 @@ namespace Latchkey.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<Guid?>("RegisteredSystemId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -166,6 +169,8 @@ namespace Latchkey.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("RegisteredSystemId");
 
                     b.ToTable("apps", (string)null);
                 });
@@ -387,6 +392,11 @@ namespace Latchkey.Storage.Migrations.Postgres
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Latchkey.Management.RegisteredSystem", null)
+                        .WithMany()
+                        .HasForeignKey("RegisteredSystemId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Latchkey.Apps.ClientSecret", b =>

@@ -132,6 +132,9 @@ namespace Latchkey.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RegisteredSystemId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -158,6 +161,8 @@ namespace Latchkey.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("RegisteredSystemId");
 
                     b.ToTable("apps", (string)null);
                 });
@@ -375,6 +380,11 @@ namespace Latchkey.Storage.Migrations.Sqlite
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Latchkey.Management.RegisteredSystem", null)
+                        .WithMany()
+                        .HasForeignKey("RegisteredSystemId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Latchkey.Apps.ClientSecret", b =>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Latchkey.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLatchkeyDbContext))]
-    [Migration("20261123161543_Initial")]
+    [Migration("20261123161828_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -135,6 +135,9 @@ namespace Latchkey.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RegisteredSystemId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -161,6 +164,8 @@ namespace Latchkey.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("RegisteredSystemId");
 
                     b.ToTable("apps", (string)null);
                 });
@@ -378,6 +383,11 @@ namespace Latchkey.Storage.Migrations.Sqlite
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Latchkey.Management.RegisteredSystem", null)
+                        .WithMany()
+                        .HasForeignKey("RegisteredSystemId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Latchkey.Apps.ClientSecret", b =>

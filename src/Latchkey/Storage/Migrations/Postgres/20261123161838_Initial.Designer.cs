@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Latchkey.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLatchkeyDbContext))]
-    [Migration("20261123161553_Initial")]
+    [Migration("20261123161838_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -143,6 +143,9 @@ namespace Latchkey.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<Guid?>("RegisteredSystemId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -169,6 +172,8 @@ namespace Latchkey.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("OrganizationId");
+
+                    b.HasIndex("RegisteredSystemId");
 
                     b.ToTable("apps", (string)null);
                 });
@@ -390,6 +395,11 @@ namespace Latchkey.Storage.Migrations.Postgres
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Latchkey.Management.RegisteredSystem", null)
+                        .WithMany()
+                        .HasForeignKey("RegisteredSystemId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Latchkey.Apps.ClientSecret", b =>
