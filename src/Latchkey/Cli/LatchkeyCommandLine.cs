@@ -24,7 +24,7 @@ public static class LatchkeyCommandLine
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await console.Error.WriteLineAsync(string.Join(" ", parsed.Errors.Select(e => e.Message)) + " (see --help)");
+            await console.Error.WriteLineAsync(string.Join(" ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" "))) + " (see --help)");
             return CliException.ExitCode;
         }
         try

@@ -11,7 +11,8 @@ public static class UserCommands
         var email = new Option<string>("--email") { Description = "Sign-in email address.", Required = true };
         var password = new Option<string>("--password") { Description = "At least 10 characters with a digit and a lower-case letter.", Required = true };
         var org = new Option<string?>("--org") { Description = "Add the user to this organization (name or id)." };
-        var role = new Option<OrganizationRole>("--role") { Description = "Role in --org.", DefaultValueFactory = _ => OrganizationRole.Member };
+        var role = new Option<string>("--role") { Description = "Role in --org.", DefaultValueFactory = _ => "member" };
+        role.AcceptOnlyFromAmong("owner", "admin", "member");
         var create = new Command("create", "Create a user, optionally as a member of an organization.") { email, password, org, role };
         create.SetAction((parsed, ct) => CliServices.RunAsync(parsed.GetValue(common.Database), async services =>
         {
@@ -20,7 +21,7 @@ public static class UserCommands
             if (parsed.GetValue(org) is { } orgName)
             {
                 organization = await OrgCommands.ResolveAsync(services, orgName, ct);
-                membership = (organization.Id, parsed.GetValue(role));
+                membership = (organization.Id, Enum.Parse<OrganizationRole>(parsed.GetValue(role)!, ignoreCase: true));
             }
             else if (parsed.GetResult(role) is { Implicit: false })
             {

@@ -14,23 +14,34 @@ namespace Latchkey.Tests.Infrastructure;
 public sealed class LatchkeyTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TestDatabase _database;
+    private readonly TestDatabase? _ownedDatabase;
 
-    private LatchkeyTestServer(WebApplication app, TestDatabase database)
+    private LatchkeyTestServer(WebApplication app, string connectionString, TestDatabase? ownedDatabase)
     {
         _app = app;
-        _database = database;
+        ConnectionString = connectionString;
+        _ownedDatabase = ownedDatabase;
     }
 
     public IServiceProvider Services => _app.Services;
-    public string ConnectionString => _database.ConnectionString;
+    public string ConnectionString { get; }
 
+    /// <summary>A server over a fresh database of <paramref name="kind"/>, migrated at start like <c>serve</c> does.</summary>
     public static async Task<LatchkeyTestServer> StartAsync(DatabaseKind kind = DatabaseKind.Sqlite, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
+        return await StartAsync(database.ConnectionString, settings, database);
+    }
+
+    /// <summary>A server over an existing database that it neither migrates nor deletes.</summary>
+    public static Task<LatchkeyTestServer> AttachAsync(string connectionString) =>
+        StartAsync(connectionString, new Dictionary<string, string?> { [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.MigrateOnStart)}"] = "false" }, null);
+
+    private static async Task<LatchkeyTestServer> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings, TestDatabase? owned)
+    {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
-            [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Database)}"] = database.ConnectionString,
+            [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Database)}"] = connectionString,
         };
         var builder = LatchkeyServer.CreateBuilder(all);
         builder.WebHost.UseTestServer();
@@ -38,7 +49,7 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
         var app = LatchkeyServer.Build(builder);
         await app.PrepareDatabaseAsync();
         await app.StartAsync();
-        return new LatchkeyTestServer(app, database);
+        return new LatchkeyTestServer(app, connectionString, owned);
     }
 
     /// <summary>A client that neither follows redirects nor keeps cookies: tests see each 302 and its Location.</summary>
@@ -65,6 +76,9 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownedDatabase is not null)
+        {
+            await _ownedDatabase.DisposeAsync();
+        }
     }
 }

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using Latchkey.Hosting;
+
+namespace Latchkey.Tests.Infrastructure;
+
+/// <summary>
+/// The real <c>latchkey</c> executable as a child process: what an operator runs. Used where only a
+/// process will do: the run command itself, and (later) kill -9.
+/// </summary>
+public sealed partial class LatchkeyProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private LatchkeyProcess(Process process) => _process = process;
+
+    /// <summary>Everything the process printed so far, stdout and stderr interleaved.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Where the process listens (it binds port 0, so the operating system picks a free one).</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<LatchkeyProcess> ServeAsync(string connectionString, params string[] extraArgs)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[typeof(LatchkeyServer).Assembly.Location, "serve", "--urls", "http://127.0.0.1:0", "--database", connectionString, .. extraArgs])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = new LatchkeyProcess(Process.Start(start)!);
+        process._process.OutputDataReceived += (_, e) => process.Record(e.Data);
+        process._process.ErrorDataReceived += (_, e) => process.Record(e.Data);
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        process.BaseAddress = new Uri(await process._listening.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        return process;
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no '{text}' in:\n{Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(match.Groups[1].Value);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+}
