@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 configuration=${CONFIGURATION:-Release}
 work=$(mktemp -d /tmp/latchkey-test.XXXXXX)
+chmod 755 "$work"
 pg_bin=/usr/lib/postgresql/15/bin
 
 log() { printf '\n== %s\n' "$*" >&2; }
