@@ -1,5 +1,6 @@
 using Latchkey.Profiles;
 using Latchkey.Scopes;
+using Latchkey.Tokens;
 
 namespace Latchkey.Configuration;
 
@@ -24,6 +25,9 @@ public sealed class LatchkeyOptions
 
     /// <summary>How long a rotated-out client secret keeps working, so deployments can roll over.</summary>
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Lifetimes of codes and tokens (DESIGN.md "Tokens").</summary>
+    public TokenLifetimes Lifetimes { get; set; } = new();
 
     /// <summary>The operator's scope catalogue. Empty: the default profile's built-in catalogue.</summary>
     public List<ScopeDefinition> Scopes { get; set; } = [];

@@ -1,7 +1,9 @@
 using Latchkey.Accounts;
 using Latchkey.Apps;
+using Latchkey.Installations;
 using Latchkey.Management;
 using Latchkey.Organizations;
+using Latchkey.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +23,9 @@ public abstract class LatchkeyDbContext(DbContextOptions options)
     public DbSet<RegisteredSystem> RegisteredSystems => Set<RegisteredSystem>();
     public DbSet<App> Apps => Set<App>();
     public DbSet<ClientSecret> ClientSecrets => Set<ClientSecret>();
+    public DbSet<Installation> Installations => Set<Installation>();
+    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
+    public DbSet<IssuedToken> Tokens => Set<IssuedToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

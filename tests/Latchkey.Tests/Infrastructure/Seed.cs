@@ -35,3 +35,20 @@ public static class Seed
             return created.Value ?? throw new InvalidOperationException(created.Summary);
         });
 }
+
+/// <summary>Arranges OAuth state the authorization endpoint would create, for tests of the endpoints after it.</summary>
+public static class SeedGrants
+{
+    /// <summary>An installation of <paramref name="app"/> and a fresh code for it, as consent would leave them.</summary>
+    public static Task<(Latchkey.Installations.Installation Installation, string Code)> CodeAsync(this LatchkeyTestServer server, App app,
+        Guid organizationId, Guid? userId, string? redirectUri = "https://client.example/callback", IReadOnlyList<string>? scopes = null,
+        string? codeChallenge = null, string actorMode = ActorMode.Self, TimeSpan? lifetime = null) =>
+        server.WithScopeAsync(async services =>
+        {
+            var installation = await services.GetRequiredService<Latchkey.Installations.InstallationStore>()
+                .InstallAsync(app, organizationId, actorMode, userId, scopes ?? app.AllowedScopes, userId, default);
+            var code = await services.GetRequiredService<Latchkey.Tokens.TokenStore>().IssueCodeAsync(installation, redirectUri,
+                scopes ?? app.AllowedScopes, codeChallenge, Latchkey.Profiles.ProfileTokenPrefixes.For(app.Profile), lifetime ?? TimeSpan.FromMinutes(5), default);
+            return (installation, code);
+        });
+}

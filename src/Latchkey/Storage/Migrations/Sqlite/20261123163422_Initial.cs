@@ -243,6 +243,102 @@ namespace Latchkey.Storage.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "installations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AppId = table.Column<long>(type: "INTEGER", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ActorMode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ActorKey = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    GrantedScopes = table.Column<string>(type: "TEXT", nullable: false),
+                    InstalledByUserId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_installations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_installations_apps_AppId",
+                        column: x => x.AppId,
+                        principalTable: "apps",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_installations_organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_installations_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "authorization_codes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    AppId = table.Column<long>(type: "INTEGER", nullable: false),
+                    InstallationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RedirectUri = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Scopes = table.Column<string>(type: "TEXT", nullable: false),
+                    CodeChallenge = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    FamilyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ConsumedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_authorization_codes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_authorization_codes_installations_InstallationId",
+                        column: x => x.InstallationId,
+                        principalTable: "installations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "tokens",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Hash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    AppId = table.Column<long>(type: "INTEGER", nullable: false),
+                    InstallationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FamilyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Scopes = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RotatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tokens", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_tokens_installations_InstallationId",
+                        column: x => x.InstallationId,
+                        principalTable: "installations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_apps_ClientId",
                 table: "apps",
@@ -260,9 +356,42 @@ namespace Latchkey.Storage.Migrations.Sqlite
                 column: "RegisteredSystemId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_authorization_codes_ExpiresAt",
+                table: "authorization_codes",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_authorization_codes_Hash",
+                table: "authorization_codes",
+                column: "Hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_authorization_codes_InstallationId",
+                table: "authorization_codes",
+                column: "InstallationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_client_secrets_AppId",
                 table: "client_secrets",
                 column: "AppId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_installations_AppId_OrganizationId_ActorKey",
+                table: "installations",
+                columns: new[] { "AppId", "OrganizationId", "ActorKey" },
+                unique: true,
+                filter: "\"RevokedAt\" IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_installations_OrganizationId",
+                table: "installations",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_installations_UserId",
+                table: "installations",
+                column: "UserId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_management_keys_Hash",
@@ -298,6 +427,27 @@ namespace Latchkey.Storage.Migrations.Sqlite
                 column: "OrganizationId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_tokens_ExpiresAt",
+                table: "tokens",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tokens_FamilyId",
+                table: "tokens",
+                column: "FamilyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tokens_Hash",
+                table: "tokens",
+                column: "Hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tokens_InstallationId",
+                table: "tokens",
+                column: "InstallationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_user_claims_UserId",
                 table: "user_claims",
                 column: "UserId");
@@ -323,6 +473,9 @@ namespace Latchkey.Storage.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "authorization_codes");
+
+            migrationBuilder.DropTable(
                 name: "client_secrets");
 
             migrationBuilder.DropTable(
@@ -332,6 +485,9 @@ namespace Latchkey.Storage.Migrations.Sqlite
                 name: "memberships");
 
             migrationBuilder.DropTable(
+                name: "tokens");
+
+            migrationBuilder.DropTable(
                 name: "user_claims");
 
             migrationBuilder.DropTable(
@@ -339,6 +495,9 @@ namespace Latchkey.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "user_tokens");
+
+            migrationBuilder.DropTable(
+                name: "installations");
 
             migrationBuilder.DropTable(
                 name: "apps");

@@ -1,0 +1,72 @@
+using Latchkey.Apps;
+using Latchkey.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Installations;
+
+/// <summary>Creates, updates and revokes installations. Revocation ends every token at once (DESIGN.md "Tokens").</summary>
+public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
+{
+    public Task<Installation?> FindLiveAsync(long appId, Guid organizationId, Guid? userId, CancellationToken ct)
+    {
+        var key = Installation.KeyFor(userId);
+        return db.Installations.SingleOrDefaultAsync(
+            i => i.AppId == appId && i.OrganizationId == organizationId && i.ActorKey == key && i.RevokedAt == null, ct);
+    }
+
+    /// <summary>
+    /// The live installation of <paramref name="app"/> in the organization for the actor, created or
+    /// updated to exactly <paramref name="scopes"/>. Two racing first installs meet at the unique index;
+    /// the loser reads the winner's row and updates it.
+    /// </summary>
+    public async Task<Installation> InstallAsync(App app, Guid organizationId, string actorMode, Guid? actingUserId,
+        IReadOnlyList<string> scopes, Guid? installedBy, CancellationToken ct)
+    {
+        var userId = actorMode == ActorMode.Self ? actingUserId : null;
+        for (var attempt = 0; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var installation = await FindLiveAsync(app.Id, organizationId, userId, ct);
+            if (installation is null)
+            {
+                installation = new Installation
+                {
+                    AppId = app.Id,
+                    OrganizationId = organizationId,
+                    ActorMode = actorMode,
+                    UserId = userId,
+                    ActorKey = Installation.KeyFor(userId),
+                    CreatedAt = now,
+                };
+                db.Installations.Add(installation);
+            }
+            installation.GrantedScopes = [.. scopes];
+            installation.InstalledByUserId = installedBy ?? installation.InstalledByUserId;
+            installation.UpdatedAt = now;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return installation;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>Uninstall: the installation and every token it holds are revoked in one transaction.</summary>
+    public async Task<bool> RevokeAsync(Guid installationId, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow();
+        var revoked = await db.Installations
+            .Where(i => i.Id == installationId && i.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.RevokedAt, now), ct);
+        await db.Tokens
+            .Where(t => t.InstallationId == installationId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
+        await transaction.CommitAsync(ct);
+        return revoked == 1;
+    }
+}

@@ -1,0 +1,85 @@
+using Latchkey.Configuration;
+using Latchkey.Profiles;
+using Latchkey.Storage;
+using Latchkey.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Protocol.Grants;
+
+/// <summary>RFC 6749 §4.1.3: exchange an authorization code for tokens.</summary>
+public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext db, IOptions<LatchkeyOptions> options) : IGrant
+{
+    public string GrantType => "authorization_code";
+
+    public async Task<GrantResult> ExecuteAsync(TokenRequest request, CancellationToken ct)
+    {
+        var app = request.Client.App;
+        var parameters = request.Parameters;
+        var prefixes = ProfileTokenPrefixes.For(app.Profile);
+        if (parameters["code"] is not { } code)
+        {
+            return OAuthError.InvalidRequest("The code parameter is missing.");
+        }
+        if (!TokenCodec.IsWellFormed(code, prefixes.AuthorizationCode))
+        {
+            return OAuthError.InvalidGrant("The code is not one this server issued.");
+        }
+
+        // Burn first, check after: a redemption that fails any check below cannot be retried (DESIGN.md rule 3).
+        var (consumption, row) = await tokens.TryConsumeCodeAsync(code, ct);
+        switch (consumption)
+        {
+            case CodeConsumption.Unknown:
+                return OAuthError.InvalidGrant("The code is not one this server issued.");
+            case CodeConsumption.Replayed:
+                // RFC 6749 §4.1.2: a code used twice revokes what its first use issued.
+                await tokens.RevokeFamilyAsync(row!.FamilyId, ct);
+                return OAuthError.InvalidGrant("The code was already used; the tokens issued for it have been revoked.");
+            case CodeConsumption.Expired:
+                return OAuthError.InvalidGrant("The code has expired; start the authorization again.");
+        }
+        var issued = row!;
+        if (issued.AppId != app.Id)
+        {
+            return OAuthError.InvalidGrant("The code was issued to another client.");
+        }
+        if (RedirectUriMismatch(issued.RedirectUri, parameters["redirect_uri"], app.RedirectUris) is { } redirectError)
+        {
+            return redirectError;
+        }
+        if (PkceFailure(issued.CodeChallenge, parameters["code_verifier"]) is { } pkceError)
+        {
+            return pkceError;
+        }
+        var installation = await db.Installations.AsNoTracking()
+            .SingleOrDefaultAsync(i => i.Id == issued.InstallationId && i.RevokedAt == null, ct);
+        if (installation is null)
+        {
+            return OAuthError.InvalidGrant("The app was uninstalled after this code was issued.");
+        }
+        return await tokens.IssueTokenSetAsync(installation, issued.Scopes, issued.FamilyId, prefixes,
+            options.Value.Lifetimes, withRefreshToken: true, ct);
+    }
+
+    /// <summary>RFC 6749 §4.1.3: identical to the authorization request's redirect_uri when that had one.</summary>
+    private static OAuthError? RedirectUriMismatch(string? authorized, string? presented, IReadOnlyList<string> registered) =>
+        (authorized, presented) switch
+        {
+            ({ } a, { } p) when string.Equals(a, p, StringComparison.Ordinal) => null,
+            ({ }, null) => OAuthError.InvalidGrant("redirect_uri is required: the authorization request had one."),
+            ({ }, { }) => OAuthError.InvalidGrant("redirect_uri differs from the one in the authorization request."),
+            (null, { } p) when !registered.Contains(p, StringComparer.Ordinal) => OAuthError.InvalidGrant("redirect_uri is not registered for this client."),
+            _ => null,
+        };
+
+    /// <summary>RFC 7636 §4.6, and no downgrade either way (DESIGN.md rule 2, RFC 9700 §4.8.2).</summary>
+    private static OAuthError? PkceFailure(string? challenge, string? verifier) => (challenge, verifier) switch
+    {
+        (null, null) => null,
+        (null, { }) => OAuthError.InvalidGrant("code_verifier was sent, but the authorization request had no code_challenge."),
+        ({ }, null) => OAuthError.InvalidGrant("code_verifier is required: the authorization request had a code_challenge."),
+        ({ } c, { } v) when !Pkce.IsValidVerifier(v) || !Pkce.Matches(v, c) => OAuthError.InvalidGrant("code_verifier does not match the code_challenge."),
+        _ => null,
+    };
+}

@@ -1,0 +1,39 @@
+using Latchkey.Apps;
+using Latchkey.Configuration;
+using Latchkey.Installations;
+using Latchkey.Profiles;
+using Latchkey.Protocol.Token;
+using Latchkey.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Protocol.Grants;
+
+/// <summary>
+/// RFC 6749 §4.4: the app acts as its own bot (actor <c>app</c>) in its owner organization. Only
+/// confidential clients that allow the app actor may use it; no refresh token (§4.4.3).
+/// </summary>
+public sealed class ClientCredentialsGrant(InstallationStore installations, TokenStore tokens, IOptions<LatchkeyOptions> options) : IGrant
+{
+    public string GrantType => "client_credentials";
+
+    public async Task<GrantResult> ExecuteAsync(TokenRequest request, CancellationToken ct)
+    {
+        var app = request.Client.App;
+        if (request.Client.Method == ClientAuthenticationMethod.None)
+        {
+            return OAuthError.UnauthorizedClient("A public client cannot use client_credentials: it has no secret to prove who it is.");
+        }
+        if (!app.AllowedActorModes.Contains(ActorMode.App))
+        {
+            return OAuthError.UnauthorizedClient("client_credentials acts as the app itself; enable the 'app' actor mode for this app first.");
+        }
+        var requested = request.Parameters["scope"] is { } scope ? ScopeList.Parse(scope) : app.AllowedScopes;
+        if (requested.FirstOrDefault(s => !app.AllowedScopes.Contains(s)) is { } unknown)
+        {
+            return OAuthError.InvalidScope($"The scope '{unknown}' is not allowed for this app.");
+        }
+        var installation = await installations.InstallAsync(app, app.OrganizationId, ActorMode.App, null, requested, null, ct);
+        return await tokens.IssueTokenSetAsync(installation, requested, Guid.CreateVersion7(),
+            ProfileTokenPrefixes.For(app.Profile), options.Value.Lifetimes, withRefreshToken: false, ct);
+    }
+}

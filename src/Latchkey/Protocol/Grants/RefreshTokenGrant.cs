@@ -1,0 +1,46 @@
+using Latchkey.Configuration;
+using Latchkey.Profiles;
+using Latchkey.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Protocol.Grants;
+
+/// <summary>RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once.</summary>
+public sealed class RefreshTokenGrant(TokenStore tokens, IOptions<LatchkeyOptions> options) : IGrant
+{
+    public string GrantType => "refresh_token";
+
+    public async Task<GrantResult> ExecuteAsync(TokenRequest request, CancellationToken ct)
+    {
+        var app = request.Client.App;
+        var prefixes = ProfileTokenPrefixes.For(app.Profile);
+        if (request.Parameters["refresh_token"] is not { } refreshToken)
+        {
+            return OAuthError.InvalidRequest("The refresh_token parameter is missing.");
+        }
+        if (!TokenCodec.IsWellFormed(refreshToken, prefixes.RefreshToken))
+        {
+            return OAuthError.InvalidGrant("The refresh token is not one this server issued.");
+        }
+        var requested = request.Parameters["scope"] is { } scope ? ScopeList.Parse(scope) : null;
+
+        var (outcome, _, issued) = await tokens.RotateRefreshTokenAsync(refreshToken, app.Id,
+            presented => Narrow(presented.Scopes, requested), prefixes, options.Value.Lifetimes, ct);
+        return outcome switch
+        {
+            RefreshOutcome.Rotated => issued!,
+            RefreshOutcome.ReuseDetected => OAuthError.InvalidGrant(
+                "Reuse detected: this refresh token was already exchanged, so every token of this authorization was revoked. Authorize again."),
+            RefreshOutcome.Revoked => OAuthError.InvalidGrant("The refresh token was revoked."),
+            RefreshOutcome.Expired => OAuthError.InvalidGrant("The refresh token has expired; authorize again."),
+            RefreshOutcome.ScopeWidened => OAuthError.InvalidScope("A refresh can narrow the scope, never widen it (RFC 6749 §6)."),
+            _ => OAuthError.InvalidGrant("The refresh token is not one this server issued to this client."),
+        };
+    }
+
+    /// <summary>The requested scopes if they are a subset of the original grant, else null.</summary>
+    private static IReadOnlyList<string>? Narrow(IReadOnlyList<string> granted, IReadOnlyList<string>? requested) =>
+        requested is null ? granted
+        : requested.All(granted.Contains) ? requested
+        : null;
+}

@@ -1,0 +1,28 @@
+using Latchkey.Installations;
+using Latchkey.Protocol.Grants;
+using Latchkey.Protocol.Token;
+using Latchkey.Tokens;
+
+namespace Latchkey.Protocol;
+
+/// <summary>The OAuth endpoints and the services behind them.</summary>
+public static class ProtocolComposition
+{
+    public static IServiceCollection AddLatchkeyProtocol(this IServiceCollection services)
+    {
+        services.AddScoped<TokenStore>();
+        services.AddScoped<InstallationStore>();
+        services.AddScoped<ClientAuthenticator>();
+        services.AddScoped<TokenFlow>();
+        services.AddScoped<IGrant, AuthorizationCodeGrant>();
+        services.AddScoped<IGrant, RefreshTokenGrant>();
+        services.AddScoped<IGrant, ClientCredentialsGrant>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLatchkeyProtocol(this IEndpointRouteBuilder routes)
+    {
+        routes.MapTokenEndpoint();
+        return routes;
+    }
+}

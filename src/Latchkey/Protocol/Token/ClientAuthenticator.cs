@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Latchkey.Apps;
+using Latchkey.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Protocol.Token;
+
+/// <summary>The client a token-style request comes from, and how it proved it.</summary>
+public sealed record AuthenticatedClient(App App, ClientAuthenticationMethod Method);
+
+public enum ClientAuthenticationMethod
+{
+    /// <summary>RFC 6749 §2.3.1, HTTP Basic.</summary>
+    ClientSecretBasic,
+    /// <summary>RFC 6749 §2.3.1, credentials in the form body.</summary>
+    ClientSecretPost,
+    /// <summary>A public client (RFC 6749 §2.1): identified by client_id, proven by PKCE later.</summary>
+    None,
+}
+
+/// <summary>
+/// Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3).
+/// Exactly one method per request (§2.3: "MUST NOT use more than one"); secrets compared in
+/// constant time against hashes (DESIGN.md rule 4).
+/// </summary>
+public sealed class ClientAuthenticator(LatchkeyDbContext db, TimeProvider clock)
+{
+    public async Task<(AuthenticatedClient? Client, OAuthError? Error)> AuthenticateAsync(
+        string? authorizationHeader, OAuthParameters parameters, CancellationToken ct)
+    {
+        var (basicId, basicSecret, basicError) = ParseBasic(authorizationHeader);
+        if (basicError is not null)
+        {
+            return (null, basicError);
+        }
+        var bodyId = parameters["client_id"];
+        var bodySecret = parameters["client_secret"];
+        if (basicId is not null && bodySecret is not null)
+        {
+            return (null, OAuthError.InvalidRequest("Send the client secret either in the Authorization header or in the body, not both (RFC 6749 §2.3)."));
+        }
+        if (basicId is not null && bodyId is not null && bodyId != basicId)
+        {
+            return (null, OAuthError.InvalidRequest("client_id in the body differs from the one in the Authorization header."));
+        }
+        var clientId = basicId ?? bodyId;
+        if (clientId is null)
+        {
+            return (null, OAuthError.InvalidClient("Client authentication is required: send HTTP Basic credentials, or client_id (and client_secret) in the body."));
+        }
+        var app = await db.Apps.AsNoTracking().Include(a => a.Secrets).SingleOrDefaultAsync(a => a.ClientId == clientId, ct);
+        var secret = basicSecret ?? bodySecret;
+        var method = basicId is not null ? ClientAuthenticationMethod.ClientSecretBasic
+            : bodySecret is not null ? ClientAuthenticationMethod.ClientSecretPost
+            : ClientAuthenticationMethod.None;
+        if (app is null || app.Status != AppStatus.Active)
+        {
+            return (null, OAuthError.InvalidClient("Unknown client, or the client is suspended."));
+        }
+        if (method == ClientAuthenticationMethod.None)
+        {
+            return app.IsPublic
+                ? (new AuthenticatedClient(app, method), null)
+                : (null, OAuthError.InvalidClient("This client is confidential: authenticate with its client secret."));
+        }
+        if (app.IsPublic || secret is null || !ClientSecrets.Verify(app, secret, clock.GetUtcNow()))
+        {
+            return (null, OAuthError.InvalidClient("Client authentication failed: the client secret is wrong, expired or revoked."));
+        }
+        return (new AuthenticatedClient(app, method), null);
+    }
+
+    /// <summary>RFC 6749 §2.3.1: the id and secret are form-urlencoded, then joined by a colon and base64-encoded.</summary>
+    private static (string? Id, string? Secret, OAuthError? Error) ParseBasic(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return (null, null, null);
+        }
+        if (!AuthenticationHeaderValue.TryParse(header, out var value) || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, null, OAuthError.InvalidClient("Only HTTP Basic client authentication is accepted in the Authorization header."));
+        }
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter ?? ""));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                return (null, null, OAuthError.InvalidClient("The Basic credentials are not 'client_id:client_secret'."));
+            }
+            return (FormDecode(decoded[..colon]), FormDecode(decoded[(colon + 1)..]), null);
+        }
+        catch (FormatException)
+        {
+            return (null, null, OAuthError.InvalidClient("The Basic credentials are not valid base64."));
+        }
+    }
+
+    private static string FormDecode(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
+}
