@@ -1,5 +1,6 @@
 using Latchkey.Accounts;
 using Latchkey.Configuration;
+using Latchkey.Profiles.Fub;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,7 @@ public static class LatchkeyServer
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapRazorPages();
+        app.MapFubAppEndpoints();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }
