@@ -1,5 +1,6 @@
 using Latchkey.Accounts;
 using Latchkey.Configuration;
+using Latchkey.Profiles.Fub;
 using Latchkey.Protocol;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Identity;
@@ -50,6 +51,7 @@ public static class LatchkeyServer
         app.UseAntiforgery();
         app.MapRazorPages();
         app.MapLatchkeyProtocol();
+        app.MapFubAppEndpoints();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }
