@@ -1,3 +1,5 @@
+using Latchkey.Storage;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Latchkey.Tests.Infrastructure;
@@ -24,7 +26,12 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseKind kind)
+    /// <summary>
+    /// A fresh database. On PostgreSQL it is a copy of a template migrated once per test run:
+    /// copying takes a tenth of the time of migrating, and the PostgreSQL rows are most of the suite.
+    /// </summary>
+    /// <param name="empty">No schema at all, for the tests of migration itself.</param>
+    public static async Task<TestDatabase> CreateAsync(DatabaseKind kind, bool empty = false)
     {
         if (kind == DatabaseKind.Sqlite)
         {
@@ -38,14 +45,45 @@ public sealed class TestDatabase : IAsyncDisposable
             Assert.Skip($"{PostgresVariable} is not set; scripts/test.sh starts PostgreSQL and sets it.");
         }
         var name = "lk_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(admin))
+        var template = empty ? null : await MigratedTemplate.Value;
+        // Two copies of one template at once are refused ("being accessed by other users").
+        await CreateDatabaseGate.WaitAsync();
+        try
         {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
+            await ExecuteAsync(admin, template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}");
         }
-        var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
-        return new TestDatabase(builder.ConnectionString, null, admin, name);
+        finally
+        {
+            CreateDatabaseGate.Release();
+        }
+        return new TestDatabase(WithDatabase(admin, name), null, admin, name);
+    }
+
+    private static readonly SemaphoreSlim CreateDatabaseGate = new(1, 1);
+
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(async () =>
+    {
+        var admin = Environment.GetEnvironmentVariable(PostgresVariable)!;
+        var name = "lk_template_" + Guid.NewGuid().ToString("N");
+        await ExecuteAsync(admin, $"CREATE DATABASE {name}");
+        var options = new DbContextOptionsBuilder<PostgresLatchkeyDbContext>().UseNpgsql(WithDatabase(admin, name)).Options;
+        await using (var db = new PostgresLatchkeyDbContext(options))
+        {
+            await DatabaseMigrator.MigrateAsync(db);
+        }
+        NpgsqlConnection.ClearAllPools();
+        return name;
+    });
+
+    private static string WithDatabase(string admin, string name) =>
+        new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -57,10 +95,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_postgresAdmin is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(_postgresAdmin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await ExecuteAsync(_postgresAdmin, $"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)");
         }
     }
 }

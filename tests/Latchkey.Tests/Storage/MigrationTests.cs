@@ -9,7 +9,7 @@ public sealed class MigrationTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Migrate_OnAnEmptyDatabase_CreatesTheSchema(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var database = await TestDatabase.CreateAsync(kind, empty: true);
 
         var run = await CliRun.RunAsync(database.ConnectionString, "migrate");
 
@@ -26,7 +26,7 @@ public sealed class MigrationTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task Migrate_Twice_ChangesNothingAndKeepsData(DatabaseKind kind)
     {
-        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var database = await TestDatabase.CreateAsync(kind, empty: true);
         Assert.Equal(0, (await CliRun.RunAsync(database.ConnectionString, "org", "create", "--name", "Kept")).ExitCode);
 
         var again = await CliRun.RunAsync(database.ConnectionString, "migrate");
