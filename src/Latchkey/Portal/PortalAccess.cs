@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using Latchkey.Accounts;
+using Latchkey.Apps;
+using Latchkey.Organizations;
+using Microsoft.AspNetCore.Identity;
+
+namespace Latchkey.Portal;
+
+/// <summary>
+/// What the signed-in user may see and change in the developer portal. Every member sees the apps of
+/// their organizations; only admins and owners create, edit, rotate or delete them. Apps are looked up
+/// through <see cref="AppRegistry"/> one of the user's organizations at a time, so tenant isolation
+/// (DESIGN.md rule 7) holds here for the same reason it holds everywhere else.
+/// </summary>
+public sealed class PortalAccess(OrganizationDirectory organizations, AppRegistry apps, UserManager<User> users)
+{
+    public async Task<IReadOnlyList<PortalMembership>> MembershipsAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!Guid.TryParse(users.GetUserId(user), out var userId))
+        {
+            return [];
+        }
+        return [.. (await organizations.ForUserAsync(userId, ct)).Select(m => new PortalMembership(m.Organization, m.Role))];
+    }
+
+    /// <summary>The app with this client id in one of the user's organizations, tracked for changes; null when
+    /// there is none, so another organization's app looks exactly like one that does not exist.</summary>
+    public async Task<PortalApp?> FindAppAsync(ClaimsPrincipal user, string clientId, CancellationToken ct)
+    {
+        foreach (var membership in await MembershipsAsync(user, ct))
+        {
+            if (await apps.FindAsync(membership.Organization.Id, clientId, ct) is { } app)
+            {
+                return new PortalApp(membership, app);
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>One organization the user belongs to, with their role there.</summary>
+public sealed record PortalMembership(Organization Organization, OrganizationRole Role)
+{
+    /// <summary>Admins and owners manage the organization's apps; members only see them.</summary>
+    public bool CanManageApps => Role >= OrganizationRole.Admin;
+}
+
+public sealed record PortalApp(PortalMembership Membership, App App);
