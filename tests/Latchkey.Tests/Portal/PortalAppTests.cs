@@ -48,7 +48,7 @@ public sealed class PortalAppTests
         Assert.Null(PortalBrowser.TextOf(html, "client-secret"));
         var app = await server.FindAsync(PortalBrowser.TextOf(html, "client-id")!);
         Assert.True(app!.IsPublic);
-        Assert.Equal(Profiles.ProfileName.Fub, app.Profile);
+        Assert.Equal(Latchkey.Profiles.ProfileName.Fub, app.Profile);
         Assert.Empty(app.Secrets);
     }
 
