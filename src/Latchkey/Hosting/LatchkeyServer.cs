@@ -1,5 +1,6 @@
 using Latchkey.Accounts;
 using Latchkey.Configuration;
+using Latchkey.Management.Api;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,7 @@ public static class LatchkeyServer
         services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Portal"));
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "latchkey.antiforgery");
         services.AddProblemDetails();
+        services.AddManagementApi();
         return builder;
     }
 
@@ -47,6 +49,7 @@ public static class LatchkeyServer
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapRazorPages();
+        app.MapManagementApi();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

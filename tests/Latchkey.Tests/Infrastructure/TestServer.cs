@@ -25,7 +25,11 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
     public string ConnectionString => _database.ConnectionString;
 
-    public static async Task<LatchkeyTestServer> StartAsync(DatabaseKind kind = DatabaseKind.Sqlite, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces services after the server's own, e.g. a <see cref="ManualClock"/> as the <see cref="TimeProvider"/>.</param>
+    public static async Task<LatchkeyTestServer> StartAsync(
+        DatabaseKind kind = DatabaseKind.Sqlite,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
@@ -33,6 +37,7 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
             [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Database)}"] = database.ConnectionString,
         };
         var builder = LatchkeyServer.CreateBuilder(all);
+        services?.Invoke(builder.Services);
         builder.WebHost.UseTestServer();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = LatchkeyServer.Build(builder);
