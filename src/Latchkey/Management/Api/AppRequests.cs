@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Latchkey.Apps;
 using Latchkey.Profiles;
+using Latchkey.Validation;
 
 namespace Latchkey.Management.Api;
 
@@ -24,7 +25,7 @@ public record AppSettingsRequest
     [JsonPropertyName(AppFields.WebhookEvents)] public IReadOnlyList<string>? WebhookEvents { get; init; }
 
     /// <summary>Create and PUT: the whole settings; what is omitted takes the value a new app gets.</summary>
-    public AppDraft ToDraft(ProfileName? profile = null, bool isPublic = false) => new()
+    public AppDraft ToDraft() => new()
     {
         Name = Name ?? "",
         Description = Description,
@@ -35,8 +36,6 @@ public record AppSettingsRequest
         ActorModes = ActorModes,
         WebhookUrl = WebhookUrl,
         WebhookEvents = WebhookEvents ?? [],
-        IsPublic = isPublic,
-        Profile = profile,
     };
 
     /// <summary>PATCH: fields sent replace the app's, fields omitted or null keep theirs. An empty string clears
@@ -69,4 +68,19 @@ public sealed record CreateAppRequest : AppSettingsRequest
     [JsonPropertyName(PublicField)] public bool Public { get; init; }
     /// <summary>The wire profile (standard, featureos, fub, fillout, onboardbase); omitted: the deployment's default.</summary>
     [JsonPropertyName(ProfileField)] public string? Profile { get; init; }
+
+    /// <summary>The new app's draft, or why <see cref="Profile"/> names no profile. The rest is the registry's to check.</summary>
+    public Validated<AppDraft> ToCreateDraft()
+    {
+        ProfileName? profile = null;
+        if (Profile is not null)
+        {
+            if (!ProfileNames.TryParse(Profile, out var parsed))
+            {
+                return Validated<AppDraft>.Fail(ProfileField, $"'{Profile}' is not a profile; use one of {ProfileNames.WireList}.");
+            }
+            profile = parsed;
+        }
+        return Validated<AppDraft>.Ok(ToDraft() with { IsPublic = Public, Profile = profile });
+    }
 }

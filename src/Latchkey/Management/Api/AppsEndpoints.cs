@@ -1,5 +1,4 @@
 using Latchkey.Apps;
-using Latchkey.Profiles;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -49,19 +48,12 @@ public static class AppsEndpoints
         {
             return TypedResults.ValidationProblem(body.Errors);
         }
-        ProfileName? profile = null;
-        if (request.Profile is not null)
+        var draft = request.ToCreateDraft();
+        if (draft.Value is null)
         {
-            if (!ProfileNames.TryParse(request.Profile, out var parsed))
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-                {
-                    [CreateAppRequest.ProfileField] = [$"'{request.Profile}' is not a profile; use one of {ProfileNames.WireList}."],
-                });
-            }
-            profile = parsed;
+            return TypedResults.ValidationProblem(Errors(draft.Errors));
         }
-        var created = await registry.CreateAsync(caller.OrganizationId, request.ToDraft(profile, request.Public), ct);
+        var created = await registry.CreateAsync(caller.OrganizationId, draft.Value, ct);
         if (created.Value is not { } value)
         {
             return TypedResults.ValidationProblem(Errors(created.Errors));
