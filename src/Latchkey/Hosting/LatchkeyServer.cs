@@ -1,5 +1,6 @@
 using Latchkey.Accounts;
 using Latchkey.Configuration;
+using Latchkey.Management.Api;
 using Latchkey.Profiles.Fub;
 using Latchkey.Protocol;
 using Latchkey.Storage;
@@ -38,6 +39,7 @@ public static class LatchkeyServer
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "latchkey.antiforgery");
         services.AddProblemDetails();
         services.AddLatchkeyProtocol();
+        services.AddManagementApi();
         return builder;
     }
 
@@ -53,6 +55,7 @@ public static class LatchkeyServer
         app.MapRazorPages();
         app.MapLatchkeyProtocol();
         app.MapFubAppEndpoints();
+        app.MapManagementApi();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

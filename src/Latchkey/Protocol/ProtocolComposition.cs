@@ -10,6 +10,7 @@ public static class ProtocolComposition
 {
     public static IServiceCollection AddLatchkeyProtocol(this IServiceCollection services)
     {
+        services.AddSingleton<Issuer>();
         services.AddScoped<TokenStore>();
         services.AddScoped<InstallationStore>();
         services.AddScoped<ClientAuthenticator>();

@@ -27,23 +27,29 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>A server over a fresh database of <paramref name="kind"/>, migrated at start like <c>serve</c> does.</summary>
-    public static async Task<LatchkeyTestServer> StartAsync(DatabaseKind kind = DatabaseKind.Sqlite, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Replaces services after the server's own, e.g. a <see cref="ManualClock"/> as the <see cref="TimeProvider"/>.</param>
+    public static async Task<LatchkeyTestServer> StartAsync(
+        DatabaseKind kind = DatabaseKind.Sqlite,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
-        return await StartAsync(database.ConnectionString, settings, database);
+        return await StartAsync(database.ConnectionString, settings, services, database);
     }
 
     /// <summary>A server over an existing database that it neither migrates nor deletes.</summary>
     public static Task<LatchkeyTestServer> AttachAsync(string connectionString) =>
-        StartAsync(connectionString, new Dictionary<string, string?> { [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.MigrateOnStart)}"] = "false" }, null);
+        StartAsync(connectionString, new Dictionary<string, string?> { [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.MigrateOnStart)}"] = "false" }, null, null);
 
-    private static async Task<LatchkeyTestServer> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings, TestDatabase? owned)
+    private static async Task<LatchkeyTestServer> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings,
+        Action<IServiceCollection>? services, TestDatabase? owned)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Database)}"] = connectionString,
         };
         var builder = LatchkeyServer.CreateBuilder(all);
+        services?.Invoke(builder.Services);
         builder.WebHost.UseTestServer();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = LatchkeyServer.Build(builder);

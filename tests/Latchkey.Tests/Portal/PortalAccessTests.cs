@@ -133,7 +133,7 @@ public sealed class PortalAccessTests
     private static IEnumerable<KeyValuePair<string, string>> Fields(string[] pairs) =>
         pairs.Select(p => p.Split('=', 2)).Select(p => new KeyValuePair<string, string>(p[0], p[1]));
 
-    private static async Task AssertUnchangedAsync(LatchkeyTestServer server, Apps.App before)
+    private static async Task AssertUnchangedAsync(LatchkeyTestServer server, Latchkey.Apps.App before)
     {
         var after = await server.FindAsync(before.ClientId);
         Assert.NotNull(after);
