@@ -1,5 +1,7 @@
 using Latchkey.Installations;
+using Latchkey.Protocol.Authorize;
 using Latchkey.Protocol.Grants;
+using Latchkey.Protocol.Metadata;
 using Latchkey.Protocol.Token;
 using Latchkey.Tokens;
 
@@ -18,12 +20,15 @@ public static class ProtocolComposition
         services.AddScoped<IGrant, AuthorizationCodeGrant>();
         services.AddScoped<IGrant, RefreshTokenGrant>();
         services.AddScoped<IGrant, ClientCredentialsGrant>();
+        services.AddScoped<AuthorizationValidator>();
+        services.AddScoped<AuthorizeFlow>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapLatchkeyProtocol(this IEndpointRouteBuilder routes)
     {
         routes.MapTokenEndpoint();
+        routes.MapMetadataEndpoint();
         return routes;
     }
 }
