@@ -198,18 +198,16 @@ public sealed class AuthorizeEndpointTests(SharedServer shared) : IClassFixture<
         { "invalid_scope", ["response_type=code", "scope=posts:read admin:everything"], true },
         { "invalid_scope", ["response_type=code", "scope=posts:delete"], true },
         { "invalid_request", ["response_type=code", "code_challenge_method=S256"], true },
-        { "invalid_request", ["response_type=code", "code_challenge=" + ValidChallenge], true },
-        { "invalid_request", ["response_type=code", "code_challenge=" + ValidChallenge, "code_challenge_method=plain"], true },
-        { "invalid_request", ["response_type=code", "code_challenge=" + ValidChallenge, "code_challenge_method=S512"], true },
+        { "invalid_request", ["response_type=code", "code_challenge=" + Challenge], true },
+        { "invalid_request", ["response_type=code", "code_challenge=" + Challenge, "code_challenge_method=plain"], true },
+        { "invalid_request", ["response_type=code", "code_challenge=" + Challenge, "code_challenge_method=S512"], true },
         { "invalid_request", ["response_type=code", "code_challenge=short", "code_challenge_method=S256"], true },
-        { "invalid_request", ["response_type=code", "code_challenge=" + ValidChallenge[..42] + "+", "code_challenge_method=S256"], true },
+        { "invalid_request", ["response_type=code", "code_challenge=" + Challenge[..42] + "+", "code_challenge_method=S256"], true },
         { "invalid_request", ["response_type=code", "actor=robot"], true },
         { "invalid_request", ["response_type=code", "prompt=select_account"], true },
         { "invalid_request", ["response_type=code", "prompt=none login"], true },
         { "login_required", ["response_type=code", "prompt=none"], true },
     };
-
-    private const string ValidChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     [Theory]
     [MemberData(nameof(RedirectedErrors))]
@@ -258,7 +256,7 @@ public sealed class AuthorizeEndpointTests(SharedServer shared) : IClassFixture<
     public async Task Authorize_ValidRequest_NotSignedIn_SendsToSignInWithTheRequestAsReturnUrl()
     {
         var app = await AppAsync();
-        var url = UrlFor(app, ValidChallenge);
+        var url = UrlFor(app, Challenge);
 
         using var response = await GetAsync(url);
 
@@ -272,8 +270,8 @@ public sealed class AuthorizeEndpointTests(SharedServer shared) : IClassFixture<
     {
         var app = await AppAsync();
 
-        using var response = await GetAsync(UrlFor(app, ValidChallenge, ("prompt", "login consent")));
+        using var response = await GetAsync(UrlFor(app, Challenge, ("prompt", "login consent")));
 
-        AssertSameRequest(UrlFor(app, ValidChallenge, ("prompt", "consent")), response.AssertSignInRedirect());
+        AssertSameRequest(UrlFor(app, Challenge, ("prompt", "consent")), response.AssertSignInRedirect());
     }
 }

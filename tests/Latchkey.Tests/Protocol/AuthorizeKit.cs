@@ -5,17 +5,23 @@ using Latchkey.Apps;
 using Latchkey.Organizations;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Portal;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Protocol;
 
-/// <summary>One server for a whole test class; each test seeds its own organizations, users and apps.</summary>
+/// <summary>
+/// One server for a whole test class; each test seeds its own organizations, users and apps. Password
+/// hashing is cut to one PBKDF2 iteration: these tests create and sign in many users, and the real
+/// cost (~200 ms a hash here) proves nothing about authorization.
+/// </summary>
 public sealed class SharedServer : IAsyncLifetime
 {
     public LatchkeyTestServer Server { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => Server = await LatchkeyTestServer.StartAsync();
+    public async ValueTask InitializeAsync() => Server = await LatchkeyTestServer.StartAsync(
+        services: s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 }
@@ -41,6 +47,10 @@ public static partial class AuthorizeKit
     public const string AuthorizePath = "/oauth/authorize";
     public const string Callback = "https://client.example/callback";
     public const string Issuer = "http://localhost";
+
+    /// <summary>RFC 7636 Appendix B's verifier and its S256 challenge.</summary>
+    public const string Verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    public const string Challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     /// <summary>An app allowing both actors and three scopes, one of them a write scope.</summary>
     public static async Task<(App App, string? Secret)> OAuthAppAsync(this LatchkeyTestServer server, Guid organizationId,
@@ -82,10 +92,13 @@ public static partial class AuthorizeKit
     public static string Url(params (string Key, string Value)[] parameters) =>
         QueryHelpers.AddQueryString(AuthorizePath, parameters.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
 
-    /// <summary>A complete, valid request for <paramref name="app"/>; <paramref name="extra"/> adds parameters.</summary>
-    public static string UrlFor(App app, string challenge, params (string Key, string Value)[] extra) =>
-        Url([("response_type", "code"), ("client_id", app.ClientId), ("redirect_uri", Callback), ("state", "xyz"),
-            ("code_challenge", challenge), ("code_challenge_method", "S256"), .. extra]);
+    /// <summary>A complete, valid request for <paramref name="app"/>; <paramref name="extra"/> adds parameters or replaces defaults.</summary>
+    public static string UrlFor(App app, string challenge, params (string Key, string Value)[] extra)
+    {
+        (string Key, string Value)[] defaults = [("response_type", "code"), ("client_id", app.ClientId), ("redirect_uri", Callback),
+            ("state", "xyz"), ("code_challenge", challenge), ("code_challenge_method", "S256")];
+        return Url([.. defaults.Where(d => !extra.Any(e => e.Key == d.Key)), .. extra]);
+    }
 
     public static (string Verifier, string Challenge) NewPkce()
     {
