@@ -2,6 +2,7 @@ using System.Text.Json;
 using Latchkey.Apps;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tokens;
+using Microsoft.EntityFrameworkCore;
 
 using static Latchkey.Tests.Installations.InstallationsKit;
 
@@ -94,6 +95,24 @@ public sealed class InstallationsApiTests(SharedServers servers) : IClassFixture
         Assert.Empty(await ListAsync(client));
         var fetched = await (await client.GetAsync(installed.Path, Ct)).JsonAsync();
         Assert.True(fetched.GetProperty("revoked_at").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
+    }
+
+    [Fact]
+    public async Task Delete_AlsoRefusesACodeIssuedBefore()
+    {
+        var server = await servers.ForAsync();
+        var installed = await server.InstallAsync();
+        // Consent again: the same live installation gets a second code, not yet redeemed.
+        var (again, code) = await server.CodeAsync(installed.App, installed.Target.Id, installed.User.Id, Callback, ["posts:read"]);
+        Assert.Equal(installed.InstallationId, again.Id);
+
+        (await (await TargetClientAsync(installed)).DeleteAsync(installed.Path, Ct)).Dispose();
+        var (status, body, _) = await server.CreateClient().ExchangeAsync(OAuthClient.Form("/oauth/token",
+            [new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", Callback)], (installed.App.ClientId, installed.Secret)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_grant", body.GetProperty("error").GetString());
+        Assert.Empty(await server.WithDbAsync(db => db.Tokens.Where(t => t.InstallationId == installed.InstallationId && t.RevokedAt == null).ToListAsync()));
     }
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
