@@ -1,6 +1,9 @@
 using Latchkey.Installations;
 using Latchkey.Protocol.Grants;
+using Latchkey.Protocol.Introspection;
+using Latchkey.Protocol.Revocation;
 using Latchkey.Protocol.Token;
+using Latchkey.Sessions;
 using Latchkey.Tokens;
 
 namespace Latchkey.Protocol;
@@ -18,12 +21,17 @@ public static class ProtocolComposition
         services.AddScoped<IGrant, AuthorizationCodeGrant>();
         services.AddScoped<IGrant, RefreshTokenGrant>();
         services.AddScoped<IGrant, ClientCredentialsGrant>();
+        services.AddScoped<TokenLookup>();
+        services.AddScoped<IntrospectionAuthenticator>();
+        services.AddScoped<BearerTokenValidator>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapLatchkeyProtocol(this IEndpointRouteBuilder routes)
     {
         routes.MapTokenEndpoint();
+        routes.MapRevocationEndpoint();
+        routes.MapIntrospectionEndpoint();
         return routes;
     }
 }
