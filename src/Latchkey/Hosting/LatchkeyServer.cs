@@ -37,6 +37,7 @@ public static class LatchkeyServer
         services.AddAuthorization();
         services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Portal"));
         services.AddScoped<Portal.PortalAccess>();
+        services.AddScoped<Installations.InstallationDirectory>();
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "latchkey.antiforgery");
         services.AddProblemDetails();
         services.AddLatchkeyProtocol();
