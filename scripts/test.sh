@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README "Run the tests"). On a fresh machine with the .NET SDK and apt it
-# installs what the tests need, starts a throwaway PostgreSQL server, builds with warnings as
-# errors, runs every test project, and ends with the line "N passed, N failed".
+# installs what the tests need (PostgreSQL; Debian's Chromium for the browser tests), starts a
+# throwaway PostgreSQL server, builds with warnings as errors, runs every test project, and ends
+# with the line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,6 +20,7 @@ as_postgres() {
 install_packages() {
   local missing=()
   [ -x "$pg_bin/initdb" ] || missing+=(postgresql)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return
   log "installing ${missing[*]}"
   local sudo=""

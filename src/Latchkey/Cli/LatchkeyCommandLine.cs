@@ -16,6 +16,7 @@ public static class LatchkeyCommandLine
             UserCommands.Create(common, console),
             SystemCommands.Create(common, console),
             KeyCommands.Create(common, console),
+            ResourceServerCommands.Create(common, console),
             AppCommands.Create(common, console),
         };
         root.Options.Add(common.Database);

@@ -3,6 +3,7 @@ using Latchkey.Apps;
 using Latchkey.Configuration;
 using Latchkey.Management;
 using Latchkey.Organizations;
+using Latchkey.ResourceServers;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Identity;
 
@@ -33,6 +34,7 @@ public static class LatchkeyCore
         services.AddScoped<AccountDirectory>();
         services.AddScoped<ManagementCredentials>();
         services.AddScoped<AppRegistry>();
+        services.AddScoped<ResourceServerCredentials>();
         return services;
     }
 }

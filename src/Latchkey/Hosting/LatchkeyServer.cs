@@ -3,6 +3,7 @@ using Latchkey.Configuration;
 using Latchkey.Management.Api;
 using Latchkey.Profiles.Fub;
 using Latchkey.Protocol;
+using Latchkey.Sessions;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class LatchkeyServer
         services.AddAuthorization();
         services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Portal"));
         services.AddScoped<Portal.PortalAccess>();
+        services.AddScoped<Installations.InstallationDirectory>();
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "latchkey.antiforgery");
         services.AddProblemDetails();
         services.AddLatchkeyProtocol();
@@ -56,6 +58,7 @@ public static class LatchkeyServer
         app.MapLatchkeyProtocol();
         app.MapFubAppEndpoints();
         app.MapManagementApi();
+        app.MapSessionEndpoint();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

@@ -43,6 +43,9 @@ public sealed record PortalMembership(Organization Organization, OrganizationRol
 {
     /// <summary>Admins and owners manage the organization's apps; members only see them.</summary>
     public bool CanManageApps => Role >= OrganizationRole.Admin;
+
+    /// <summary>Admins and owners see the apps installed in the organization and uninstall them.</summary>
+    public bool CanManageInstallations => Role >= OrganizationRole.Admin;
 }
 
 public sealed record PortalApp(PortalMembership Membership, App App);

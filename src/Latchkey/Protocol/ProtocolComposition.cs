@@ -2,7 +2,10 @@ using Latchkey.Installations;
 using Latchkey.Protocol.Authorize;
 using Latchkey.Protocol.Grants;
 using Latchkey.Protocol.Metadata;
+using Latchkey.Protocol.Introspection;
+using Latchkey.Protocol.Revocation;
 using Latchkey.Protocol.Token;
+using Latchkey.Sessions;
 using Latchkey.Tokens;
 
 namespace Latchkey.Protocol;
@@ -22,6 +25,9 @@ public static class ProtocolComposition
         services.AddScoped<IGrant, ClientCredentialsGrant>();
         services.AddScoped<AuthorizationValidator>();
         services.AddScoped<AuthorizeFlow>();
+        services.AddScoped<TokenLookup>();
+        services.AddScoped<IntrospectionAuthenticator>();
+        services.AddScoped<BearerTokenValidator>();
         return services;
     }
 
@@ -29,6 +35,8 @@ public static class ProtocolComposition
     {
         routes.MapTokenEndpoint();
         routes.MapMetadataEndpoint();
+        routes.MapRevocationEndpoint();
+        routes.MapIntrospectionEndpoint();
         return routes;
     }
 }

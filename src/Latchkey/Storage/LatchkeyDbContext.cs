@@ -3,6 +3,7 @@ using Latchkey.Apps;
 using Latchkey.Installations;
 using Latchkey.Management;
 using Latchkey.Organizations;
+using Latchkey.ResourceServers;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -26,6 +27,7 @@ public abstract class LatchkeyDbContext(DbContextOptions options)
     public DbSet<Installation> Installations => Set<Installation>();
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<IssuedToken> Tokens => Set<IssuedToken>();
+    public DbSet<ResourceServer> ResourceServers => Set<ResourceServer>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

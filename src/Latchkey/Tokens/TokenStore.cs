@@ -136,6 +136,31 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
     }
 
+    /// <summary>
+    /// RFC 7009 §2.1: revokes a token that <paramref name="appId"/> holds. A refresh token takes its whole family
+    /// with it (the RFC's "SHOULD also invalidate all access tokens based on the same authorization grant"); an access
+    /// token only itself. Another app's token, an unknown one or one already revoked changes nothing. The presented row
+    /// is revoked first, in the transaction, which takes its row lock: a refresh rotating it in parallel either commits
+    /// first, and its new tokens are then revoked with the family, or finds it revoked and issues nothing.
+    /// </summary>
+    public async Task RevokeAsync(string token, long appId, CancellationToken ct)
+    {
+        var hash = TokenCodec.Hash(token);
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var presented = db.Tokens.Where(t => t.Hash == hash && t.AppId == appId);
+        if (await presented.ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, t => t.RevokedAt ?? now), ct) == 0)
+        {
+            return;
+        }
+        var row = await presented.AsNoTracking().Select(t => new { t.Kind, t.FamilyId }).SingleAsync(ct);
+        if (row.Kind == TokenKind.RefreshToken)
+        {
+            await RevokeFamilyAsync(row.FamilyId, ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
     /// <summary>Looks a presented access or refresh token up by hash. Garbage never reaches the database.</summary>
     public async Task<IssuedToken?> FindAsync(string? token, TokenPrefixes prefixes, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Latchkey.Installations;
 using Microsoft.AspNetCore.Authentication;
 using Scalar.AspNetCore;
 
@@ -29,7 +30,8 @@ public static class ManagementApi
                 .RequireAuthenticatedUser())
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AddOpenApiOperationTransformer(ManagementOpenApi.RequireManagementKey)
-            .MapAppsEndpoints();
+            .MapAppsEndpoints()
+            .MapInstallationsEndpoints();
         app.MapOpenApi();
         // Fonts off: the page then loads nothing from a third-party CDN; the script is served from the package.
         app.MapScalarApiReference(scalar => scalar

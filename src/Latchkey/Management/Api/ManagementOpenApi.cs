@@ -13,7 +13,7 @@ public static class ManagementOpenApi
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Latchkey";
-            document.Info.Description = "Manage an organization's OAuth apps. Authenticate with the organization's "
+            document.Info.Description = "Manage an organization's OAuth apps and the apps installed in it. Authenticate with the organization's "
                 + $"management API key: `Authorization: Bearer {TokenPrefixes.ManagementKey}…` (`latchkey key create --org ORG`).";
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();

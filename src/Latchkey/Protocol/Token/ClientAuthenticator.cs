@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using Latchkey.Apps;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +27,7 @@ public sealed class ClientAuthenticator(LatchkeyDbContext db, TimeProvider clock
     public async Task<(AuthenticatedClient? Client, OAuthError? Error)> AuthenticateAsync(
         string? authorizationHeader, OAuthParameters parameters, CancellationToken ct)
     {
-        var (basicId, basicSecret, basicError) = ParseBasic(authorizationHeader);
+        var (basicId, basicSecret, basicError) = BasicCredentials.Parse(authorizationHeader);
         if (basicError is not null)
         {
             return (null, basicError);
@@ -70,33 +68,4 @@ public sealed class ClientAuthenticator(LatchkeyDbContext db, TimeProvider clock
         }
         return (new AuthenticatedClient(app, method), null);
     }
-
-    /// <summary>RFC 6749 §2.3.1: the id and secret are form-urlencoded, then joined by a colon and base64-encoded.</summary>
-    private static (string? Id, string? Secret, OAuthError? Error) ParseBasic(string? header)
-    {
-        if (string.IsNullOrEmpty(header))
-        {
-            return (null, null, null);
-        }
-        if (!AuthenticationHeaderValue.TryParse(header, out var value) || !string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, null, OAuthError.InvalidClient("Only HTTP Basic client authentication is accepted in the Authorization header."));
-        }
-        try
-        {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter ?? ""));
-            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                return (null, null, OAuthError.InvalidClient("The Basic credentials are not 'client_id:client_secret'."));
-            }
-            return (FormDecode(decoded[..colon]), FormDecode(decoded[(colon + 1)..]), null);
-        }
-        catch (FormatException)
-        {
-            return (null, null, OAuthError.InvalidClient("The Basic credentials are not valid base64."));
-        }
-    }
-
-    private static string FormDecode(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
 }

@@ -1,0 +1,63 @@
+using Latchkey.Profiles;
+using Latchkey.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Tokens;
+
+/// <summary>
+/// The read side of presented tokens, for introspection and Bearer validation: one indexed query by
+/// hash, joined to the installation and the app, without change tracking (STYLE.md §8). The only write
+/// is <see cref="RecordUseAsync"/>, and it is skipped almost always.
+/// </summary>
+public sealed class TokenLookup(LatchkeyDbContext db, TimeProvider clock)
+{
+    /// <summary>How stale an installation's LastUsedAt may get. Finer would make every request a write.</summary>
+    public static readonly TimeSpan UsageResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>The prefixes of every profile: a resource server does not know which app a token is for.</summary>
+    private static readonly TokenPrefixes[] EveryProfile = [.. Enum.GetValues<ProfileName>().Select(ProfileTokenPrefixes.For).Distinct()];
+
+    /// <summary>
+    /// The token, live or not, when it is well formed as <paramref name="kind"/> (null: access or refresh) under
+    /// any profile's prefixes. The prefix is part of what is hashed, so it also decides the kind of any row found.
+    /// Garbage never reaches the database.
+    /// </summary>
+    public async Task<TokenRecord?> FindAsync(string? token, TokenKind? kind, CancellationToken ct)
+    {
+        if (!EveryProfile.Any(prefixes => IsWellFormed(token, prefixes, kind)))
+        {
+            return null;
+        }
+        var hash = TokenCodec.Hash(token!);
+        return await (
+            from t in db.Tokens.AsNoTracking()
+            join i in db.Installations.AsNoTracking() on t.InstallationId equals i.Id
+            join a in db.Apps.AsNoTracking() on t.AppId equals a.Id
+            where t.Hash == hash
+            select new TokenRecord(t.Kind, t.AppId, a.ClientId, a.Name, a.Status, i.Id, i.OrganizationId, i.ActorMode, i.UserId,
+                t.Scopes, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.RotatedAt, i.RevokedAt, i.LastUsedAt))
+            .SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Moves the installation's LastUsedAt to now when it is older than <see cref="UsageResolution"/>. The value
+    /// read with the token spares the write almost always; the conditional UPDATE lets one of many parallel
+    /// requests, on any node, win the rest.
+    /// </summary>
+    public async Task RecordUseAsync(TokenRecord token, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var staleBefore = now - UsageResolution;
+        if (token.InstallationLastUsedAt >= staleBefore)
+        {
+            return;
+        }
+        await db.Installations
+            .Where(i => i.Id == token.InstallationId && (i.LastUsedAt == null || i.LastUsedAt < staleBefore))
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.LastUsedAt, now), ct);
+    }
+
+    private static bool IsWellFormed(string? token, TokenPrefixes prefixes, TokenKind? kind) =>
+        (kind is null or TokenKind.AccessToken && TokenCodec.IsWellFormed(token, prefixes.AccessToken))
+        || (kind is null or TokenKind.RefreshToken && TokenCodec.IsWellFormed(token, prefixes.RefreshToken));
+}

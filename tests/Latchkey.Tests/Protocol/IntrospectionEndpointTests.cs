@@ -1,0 +1,319 @@
+using System.Text.Json;
+using Latchkey.Installations;
+using Latchkey.Profiles;
+using Latchkey.Tests.Infrastructure;
+using Latchkey.Tokens;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Tests.Protocol;
+
+/// <summary>POST /oauth/introspect (RFC 7662 §2), for resource servers and for apps asking about their own tokens.</summary>
+public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixture<TokenServer>
+{
+    private const string Path = "/oauth/introspect";
+    private LatchkeyTestServer Server => shared.Server;
+    private TestClient Client => shared.Client;
+    private TestClient Other => shared.Other;
+
+    private static Task<HttpResponseMessage> Introspect(HttpClient http, (string, string)? basic, string token, params (string Key, string Value)[] extra) =>
+        http.SendAsync(OAuthClient.Form(Path, [KeyValuePair.Create("token", token), .. extra.Select(f => KeyValuePair.Create(f.Key, f.Value))], basic));
+
+    private static async Task<JsonElement> AssertActiveAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        var body = await response.JsonAsync();
+        Assert.True(body.GetProperty("active").GetBoolean(), body.ToString());
+        return body;
+    }
+
+    /// <summary>RFC 7662 §2.2: nothing about an inactive token but that it is inactive.</summary>
+    private static async Task AssertInactiveAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("""{"active":false}""", await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string error)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(error, (await response.JsonAsync()).GetProperty("error").GetString());
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        if (status == HttpStatusCode.Unauthorized)
+        {
+            Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
+        }
+    }
+
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task ActorSelfAccessToken_ForAResourceServer_FieldByField(DatabaseKind kind)
+    {
+        await using var server = await LatchkeyTestServer.StartAsync(kind);
+        using var http = server.CreateClient();
+        var client = await server.ClientAsync();
+        var resourceServer = await server.ResourceServerAsync();
+        var before = Now;
+        var (access, _) = await server.SelfTokensAsync(client);
+        var installation = await server.WithDbAsync(db => db.Installations.SingleAsync(i => i.AppId == client.App.Id));
+
+        var body = await AssertActiveAsync(await Introspect(http, resourceServer, access));
+
+        Assert.Equal(["active", "scope", "client_id", "token_type", "exp", "iat", "sub", "iss", "org", "actor", "installation"],
+            body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(SeedTokens.Scopes, body.GetProperty("scope").GetString());
+        Assert.Equal(client.App.ClientId, body.GetProperty("client_id").GetString());
+        Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
+        var iat = body.GetProperty("iat").GetInt64();
+        Assert.InRange(iat, before, Now);
+        Assert.Equal(iat + 86400, body.GetProperty("exp").GetInt64());
+        Assert.Equal(client.UserId.ToString(), body.GetProperty("sub").GetString());
+        Assert.Equal("http://localhost", body.GetProperty("iss").GetString());
+        Assert.Equal(client.OrganizationId.ToString(), body.GetProperty("org").GetString());
+        Assert.Equal("self", body.GetProperty("actor").GetString());
+        Assert.Equal(installation.Id.ToString(), body.GetProperty("installation").GetString());
+    }
+
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task ActorAppAccessToken_ForAResourceServer_FieldByField(DatabaseKind kind)
+    {
+        await using var server = await LatchkeyTestServer.StartAsync(kind);
+        using var http = server.CreateClient();
+        var client = await server.ClientAsync();
+        var resourceServer = await server.ResourceServerAsync();
+        var before = Now;
+        var access = await server.AppTokenAsync(client);
+        var installation = await server.WithDbAsync(db => db.Installations.SingleAsync(i => i.AppId == client.App.Id));
+
+        var body = await AssertActiveAsync(await Introspect(http, resourceServer, access));
+
+        Assert.Equal(["active", "scope", "client_id", "token_type", "exp", "iat", "sub", "iss", "org", "actor", "installation"],
+            body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(SeedTokens.Scopes, body.GetProperty("scope").GetString());
+        Assert.Equal(client.App.ClientId, body.GetProperty("client_id").GetString());
+        Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
+        var iat = body.GetProperty("iat").GetInt64();
+        Assert.InRange(iat, before, Now);
+        Assert.Equal(iat + 86400, body.GetProperty("exp").GetInt64());
+        Assert.Equal($"app:{client.App.ClientId}", body.GetProperty("sub").GetString());
+        Assert.Equal("http://localhost", body.GetProperty("iss").GetString());
+        Assert.Equal(client.OrganizationId.ToString(), body.GetProperty("org").GetString());
+        Assert.Equal("app", body.GetProperty("actor").GetString());
+        Assert.Equal(installation.Id.ToString(), body.GetProperty("installation").GetString());
+        Assert.Equal(Installation.AppActorKey, installation.ActorKey);
+    }
+
+    [Fact]
+    public async Task TheApp_SeesItsOwnAccessToken()
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        var body = await AssertActiveAsync(await Introspect(http, Client.Basic, access));
+
+        Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
+        Assert.Equal(Client.UserId.ToString(), body.GetProperty("sub").GetString());
+    }
+
+    [Fact]
+    public async Task TheApp_SeesItsOwnRefreshToken_AsARefreshToken()
+    {
+        using var http = Server.CreateClient();
+        var (_, refresh) = await Server.SelfTokensAsync(Client);
+
+        var body = await AssertActiveAsync(await Introspect(http, null, refresh, ("client_id", Client.App.ClientId), ("client_secret", Client.Secret!)));
+
+        Assert.Equal("refresh_token", body.GetProperty("token_type").GetString());
+        Assert.Equal(Client.App.ClientId, body.GetProperty("client_id").GetString());
+        Assert.False(body.TryGetProperty("exp", out _), "a refresh token lives until rotated or revoked");
+    }
+
+    [Fact]
+    public async Task FeatureOsAccessToken_IsActiveForAResourceServer()
+    {
+        using var http = Server.CreateClient();
+        var client = await Server.ClientAsync(ProfileName.FeatureOs);
+        var (access, _) = await Server.SelfTokensAsync(client);
+        Assert.StartsWith("foot_", access, StringComparison.Ordinal);
+
+        var body = await AssertActiveAsync(await Introspect(http, await Server.ResourceServerAsync(), access));
+
+        Assert.Equal(client.App.ClientId, body.GetProperty("client_id").GetString());
+    }
+
+    /// <summary>RFC 7662 §2.1: the hint may be ignored; a wrong one must not hide the token.</summary>
+    [Theory]
+    [InlineData("refresh_token")]
+    [InlineData("bogus")]
+    public async Task WrongOrUnknownHint_IsIgnored(string hint)
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertActiveAsync(await Introspect(http, await Server.ResourceServerAsync(), access, ("token_type_hint", hint)));
+    }
+
+    [Fact]
+    public async Task ResourceServerIntrospection_RecordsTheInstallationAsUsed()
+    {
+        using var http = Server.CreateClient();
+        var access = await Server.AppTokenAsync(Other);
+        var installation = await Server.WithDbAsync(db => db.Installations.SingleAsync(i => i.AppId == Other.App.Id && i.RevokedAt == null));
+
+        await AssertActiveAsync(await Introspect(http, await Server.ResourceServerAsync(), access));
+
+        var used = await Server.WithDbAsync(db => db.Installations.Where(i => i.Id == installation.Id).Select(i => i.LastUsedAt).SingleAsync());
+        Assert.NotNull(used);
+    }
+
+    public static TheoryData<string> DeadTokens =>
+    [
+        "revoked", "expired", "replaced_by_refresh", "rotated_refresh", "unknown", "malformed", "broken_checksum",
+        "uninstalled", "refresh_token_for_a_resource_server", "another_apps_access_token", "another_apps_refresh_token",
+    ];
+
+    [Theory, MemberData(nameof(DeadTokens))]
+    public async Task DeadOrForeignToken_IsExactlyActiveFalse(string dead)
+    {
+        using var http = Server.CreateClient();
+        var resourceServer = await Server.ResourceServerAsync();
+        var (access, refresh) = await Server.SelfTokensAsync(Client);
+        (string Token, (string, string) Caller) asked = dead switch
+        {
+            "revoked" => (await RevokedAsync(http, access, Client.Basic), resourceServer),
+            "expired" => (await Server.ExpiredAccessTokenAsync(Client), resourceServer),
+            "replaced_by_refresh" => (await RefreshedAway(access, refresh), resourceServer),
+            "rotated_refresh" => (await RefreshedAway(refresh, refresh), Client.Basic),
+            "unknown" => (TokenCodec.Mint(TokenPrefixes.Default.AccessToken), resourceServer),
+            "malformed" => ("not-a-token", resourceServer),
+            "broken_checksum" => (access[..^1] + (access[^1] == 'a' ? 'b' : 'a'), resourceServer),
+            "uninstalled" => (await UninstalledAsync(access), resourceServer),
+            "refresh_token_for_a_resource_server" => (refresh, resourceServer),
+            "another_apps_access_token" => (access, Other.Basic),
+            "another_apps_refresh_token" => (refresh, Other.Basic),
+            _ => throw new ArgumentOutOfRangeException(nameof(dead)),
+        };
+
+        await AssertInactiveAsync(await Introspect(http, asked.Caller, asked.Token));
+    }
+
+    private static async Task<string> RevokedAsync(HttpClient http, string token, (string, string) client)
+    {
+        using var response = await http.SendAsync(OAuthClient.Form("/oauth/revoke", [KeyValuePair.Create("token", token)], client));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return token;
+    }
+
+    private async Task<string> RefreshedAway(string token, string refresh)
+    {
+        await Server.RefreshAsync(Client, refresh);
+        return token;
+    }
+
+    private async Task<string> UninstalledAsync(string token)
+    {
+        var installation = await Server.WithDbAsync(db => db.Installations
+            .SingleAsync(i => i.AppId == Client.App.Id && i.UserId == Client.UserId && i.RevokedAt == null));
+        await Server.WithScopeAsync(s => s.GetRequiredService<InstallationStore>().RevokeAsync(installation.Id, default));
+        return token;
+    }
+
+    [Fact]
+    public async Task NoCredentials_Is401_InvalidClient()
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertErrorAsync(await Introspect(http, null, access), HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Theory]
+    [InlineData("wrong_secret")]
+    [InlineData("unknown_id")]
+    [InlineData("malformed_secret")]
+    [InlineData("app_secret")]
+    public async Task WrongResourceServerCredentials_Are401(string wrong)
+    {
+        using var http = Server.CreateClient();
+        var (id, secret) = await Server.ResourceServerAsync();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+        var credentials = wrong switch
+        {
+            "wrong_secret" => (id, TokenCodec.Mint("lkrss_")),
+            "unknown_id" => (TokenCodec.Mint("lkrs_"), secret),
+            "malformed_secret" => (id, secret[..^1]),
+            _ => (id, Client.Secret!),
+        };
+
+        await AssertErrorAsync(await Introspect(http, credentials, access), HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Fact]
+    public async Task ResourceServerCredentials_WithClientCredentialsInTheBody_AreInvalidRequest()
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertErrorAsync(await Introspect(http, await Server.ResourceServerAsync(), access, ("client_id", Client.App.ClientId)),
+            HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task PublicClient_CannotIntrospect()
+    {
+        using var http = Server.CreateClient();
+        var spa = await Server.ClientAsync(isPublic: true);
+        var (access, _) = await Server.SelfTokensAsync(spa);
+
+        await AssertErrorAsync(await Introspect(http, null, access, ("client_id", spa.App.ClientId)), HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Theory, MemberData(nameof(TokenStyleInput.WrongCredentials), MemberType = typeof(TokenStyleInput))]
+    public async Task WrongClientAuthentication_IsRefused(string @case, HttpStatusCode status, string error)
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertErrorAsync(await http.SendAsync(TokenStyleInput.WithWrongCredentials(Path, @case, access, Client, Other)), status, error);
+    }
+
+    [Theory, MemberData(nameof(TokenStyleInput.MalformedBodies), MemberType = typeof(TokenStyleInput))]
+    public async Task MalformedBody_IsInvalidRequest(string body)
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertErrorAsync(await http.SendAsync(TokenStyleInput.Raw(Path, "application/x-www-form-urlencoded",
+            body.Replace("{token}", access, StringComparison.Ordinal), await Server.ResourceServerAsync())), HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Theory, MemberData(nameof(TokenStyleInput.WrongContentTypes), MemberType = typeof(TokenStyleInput))]
+    public async Task WrongContentType_IsInvalidRequest(string contentType, string body)
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertErrorAsync(await http.SendAsync(TokenStyleInput.Raw(Path, contentType, body.Replace("{token}", access, StringComparison.Ordinal), Client.Basic)),
+            HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task ParametersInTheQueryString_AreRefused()
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertErrorAsync(await http.SendAsync(OAuthClient.Form(Path + "?token=" + access, [], Client.Basic)), HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task Get_IsNotAllowed()
+    {
+        using var http = Server.CreateClient();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(Path + "?token=x")).StatusCode);
+    }
+}
