@@ -1,5 +1,7 @@
 using Latchkey.Installations;
+using Latchkey.Protocol.Authorize;
 using Latchkey.Protocol.Grants;
+using Latchkey.Protocol.Metadata;
 using Latchkey.Protocol.Introspection;
 using Latchkey.Protocol.Revocation;
 using Latchkey.Protocol.Token;
@@ -21,6 +23,8 @@ public static class ProtocolComposition
         services.AddScoped<IGrant, AuthorizationCodeGrant>();
         services.AddScoped<IGrant, RefreshTokenGrant>();
         services.AddScoped<IGrant, ClientCredentialsGrant>();
+        services.AddScoped<AuthorizationValidator>();
+        services.AddScoped<AuthorizeFlow>();
         services.AddScoped<TokenLookup>();
         services.AddScoped<IntrospectionAuthenticator>();
         services.AddScoped<BearerTokenValidator>();
@@ -30,6 +34,7 @@ public static class ProtocolComposition
     public static IEndpointRouteBuilder MapLatchkeyProtocol(this IEndpointRouteBuilder routes)
     {
         routes.MapTokenEndpoint();
+        routes.MapMetadataEndpoint();
         routes.MapRevocationEndpoint();
         routes.MapIntrospectionEndpoint();
         return routes;

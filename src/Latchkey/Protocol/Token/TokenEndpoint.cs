@@ -8,7 +8,7 @@ public static class TokenEndpoint
 {
     public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/oauth/token", HandleAsync).DisableAntiforgery().WithTags("OAuth");
+        routes.MapPost("/oauth/token", HandleAsync).DisableAntiforgery().ExcludeFromDescription();
         return routes;
     }
 

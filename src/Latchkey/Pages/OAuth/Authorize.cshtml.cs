@@ -1,0 +1,92 @@
+using Latchkey.Configuration;
+using Latchkey.Protocol;
+using Latchkey.Protocol.Authorize;
+using Latchkey.Scopes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace Latchkey.Pages.OAuth;
+
+/// <summary>
+/// <c>GET /oauth/authorize</c> (RFC 6749 §3.1, §4.1.1) and the consent form's <c>POST</c> back to it,
+/// in the standard profile's wire form. This page only hosts: it parses with
+/// <see cref="StandardAuthorizationParser"/>, lets <see cref="AuthorizeFlow"/> decide, and renders the
+/// outcome — the consent screen, the error page, or a redirect. Razor Pages check the antiforgery
+/// token of every POST, so a consent can only come from this page's own form (DESIGN.md rule 6).
+/// </summary>
+public sealed class AuthorizeModel(AuthorizeFlow flow, Issuer issuer, IOptions<LatchkeyOptions> options) : PageModel
+{
+    public const string DecisionField = "decision";
+    public const string OrganizationField = "organization";
+    public const string Approve = "approve";
+    public const string Deny = "deny";
+
+    private static readonly string[] ConsentOnlyFields = [DecisionField, OrganizationField, "__RequestVerificationToken"];
+
+    /// <summary>Set when the error page is shown: the request's client or redirect URI cannot be trusted.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>Set when the consent screen is shown.</summary>
+    public AskConsent? Consent { get; private set; }
+
+    public IReadOnlyList<ScopeDefinition> Catalogue => options.Value.ScopeCatalogue;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        NoStore();
+        var request = StandardAuthorizationParser.Parse(Request.Query);
+        return Render(await flow.AuthorizeAsync(request, User, ct), HttpMethods.Get);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        NoStore();
+        var form = await Request.ReadFormAsync(ct);
+        var request = StandardAuthorizationParser.Parse(form.Where(f => !ConsentOnlyFields.Contains(f.Key, StringComparer.Ordinal)));
+        var choice = new ConsentChoice(
+            form[DecisionField] == Approve,
+            Guid.TryParse(form[OrganizationField], out var organizationId) ? organizationId : null);
+        return Render(await flow.DecideAsync(request, User, choice, ct), HttpMethods.Post);
+    }
+
+    /// <summary>
+    /// Codes, states and consent forms must not be cached. no-cache too: the antiforgery token on the
+    /// consent form needs it, and antiforgery would otherwise override the header and log a warning.
+    /// </summary>
+    private void NoStore()
+    {
+        Response.Headers.CacheControl = "no-store, no-cache";
+        Response.Headers.Pragma = "no-cache";
+    }
+
+    private IActionResult Render(AuthorizationOutcome outcome, string method)
+    {
+        switch (outcome)
+        {
+            case ShowError error:
+                Error = error.Description;
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            case AskConsent consent:
+                Consent = consent;
+                return Page();
+            case SignIn signIn:
+                // The Identity cookie's challenge sends the user to its login page with this ReturnUrl.
+                return Challenge(new AuthenticationProperties { RedirectUri = StandardAuthorizationRenderer.SignInReturnUrl(signIn, Request.PathBase) });
+            case RedirectToClient response:
+                var location = StandardAuthorizationRenderer.ClientRedirect(response, issuer.For(Request));
+                if (method == HttpMethods.Get)
+                {
+                    return Redirect(location);
+                }
+                // After the consent form's POST: 303 makes the browser follow with a GET, never
+                // re-posting the form to the client (RFC 9700 §4.12 forbids 307 for this reason).
+                Response.Headers.Location = location;
+                return StatusCode(StatusCodes.Status303SeeOther);
+            default:
+                throw new InvalidOperationException($"No rendering for {outcome.GetType().Name}.");
+        }
+    }
+}
