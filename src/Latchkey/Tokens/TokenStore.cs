@@ -56,19 +56,28 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Issues a new token set for an installation and revokes every token it had, in one transaction:
-    /// an installation holds one live token set (FeatureOS seed 004, "Lifetimes").
+    /// an installation holds one live token set (FeatureOS seed 004, "Lifetimes"). Null when the
+    /// installation was revoked meanwhile. Joins the caller's transaction if there is one
+    /// (<see cref="Protocol.Grants.AuthorizationCodeGrant"/> burns the code in the same one).
     /// </summary>
-    public async Task<TokenSet> IssueTokenSetAsync(Installation installation, IReadOnlyList<string> scopes, Guid familyId,
+    public async Task<TokenSet?> IssueTokenSetAsync(Installation installation, IReadOnlyList<string> scopes, Guid familyId,
         TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        if (!await LockLiveInstallationAsync(installation.Id, ct))
+        {
+            return null;
+        }
         var now = clock.GetUtcNow();
         await db.Tokens
             .Where(t => t.InstallationId == installation.Id && t.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
         var set = AddTokenSet(installation.AppId, installation.Id, scopes, familyId, prefixes, lifetimes, withRefreshToken, now);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
         return set;
     }
 
@@ -108,6 +117,11 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await LockLiveInstallationAsync(presented.InstallationId, ct))
+        {
+            // Uninstalled since the lookup above: the uninstall has revoked this token too.
+            return (RefreshOutcome.Revoked, presented, null);
+        }
         var won = await db.Tokens
             .Where(t => t.Id == presented.Id && t.RotatedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RotatedAt, now), ct) == 1;
@@ -171,6 +185,20 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         var hash = TokenCodec.Hash(token!);
         return await db.Tokens.AsNoTracking().SingleOrDefaultAsync(t => t.Hash == hash, ct);
     }
+
+    /// <summary>
+    /// Takes the installation's row lock until the transaction ends, and says whether it is still live.
+    /// Every operation that issues tokens takes it first. Under PostgreSQL's read committed, two issuing
+    /// transactions would otherwise each revoke the live tokens they can see and add their own, leaving
+    /// two live sets; queued on this lock, the second one's revoking UPDATE starts after the first commits
+    /// and so sees its set. An uninstall (<see cref="InstallationStore.RevokeAsync"/>) takes the same lock,
+    /// so nothing is issued to an installation revoked meanwhile. SQLite runs one writing transaction at a
+    /// time, so there the lock only reports liveness.
+    /// </summary>
+    private async Task<bool> LockLiveInstallationAsync(Guid installationId, CancellationToken ct) =>
+        await db.Installations
+            .Where(i => i.Id == installationId && i.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(i => i.UpdatedAt, i => i.UpdatedAt), ct) == 1;
 
     private TokenSet AddTokenSet(long appId, Guid installationId, IReadOnlyList<string> scopes, Guid familyId,
         TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, DateTimeOffset now)

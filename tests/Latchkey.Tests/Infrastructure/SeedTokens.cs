@@ -69,7 +69,7 @@ public static class SeedTokens
                 .InstallAsync(client.App, client.OrganizationId, ActorMode.Self, client.UserId, ScopeList(), client.UserId, default);
             var set = await services.GetRequiredService<TokenStore>().IssueTokenSetAsync(installation, ScopeList(), Guid.CreateVersion7(),
                 ProfileTokenPrefixes.For(client.App.Profile), new TokenLifetimes { AccessToken = TimeSpan.FromSeconds(-1) }, withRefreshToken: false, default);
-            return set.AccessToken;
+            return set!.AccessToken;
         });
 
     /// <summary>Registered resource-server credentials, as <c>latchkey resource-server create</c> makes them.</summary>

@@ -1,3 +1,4 @@
+using Latchkey.Apps;
 using Latchkey.Configuration;
 using Latchkey.Profiles;
 using Latchkey.Storage;
@@ -26,6 +27,17 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
             return OAuthError.InvalidGrant("The code is not one this server issued.");
         }
 
+        // One transaction from burning the code to issuing its tokens. A parallel redemption's conditional
+        // UPDATE waits for it to commit, so that replay's revocation sees, and revokes, what this one issued
+        // (DESIGN.md rule 3). Committed whatever the outcome: a failed check leaves the code burned.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = await RedeemAsync(app, code, parameters, prefixes, ct);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    private async Task<GrantResult> RedeemAsync(App app, string code, OAuthParameters parameters, TokenPrefixes prefixes, CancellationToken ct)
+    {
         // Burn first, check after: a redemption that fails any check below cannot be retried (DESIGN.md rule 3).
         var (consumption, row) = await tokens.TryConsumeCodeAsync(code, ct);
         switch (consumption)
@@ -54,12 +66,11 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
         }
         var installation = await db.Installations.AsNoTracking()
             .SingleOrDefaultAsync(i => i.Id == issued.InstallationId && i.RevokedAt == null, ct);
-        if (installation is null)
-        {
-            return OAuthError.InvalidGrant("The app was uninstalled after this code was issued.");
-        }
-        return await tokens.IssueTokenSetAsync(installation, issued.Scopes, issued.FamilyId, prefixes,
-            options.Value.Lifetimes, withRefreshToken: true, ct);
+        return installation is not null
+            && await tokens.IssueTokenSetAsync(installation, issued.Scopes, issued.FamilyId, prefixes,
+                options.Value.Lifetimes, withRefreshToken: true, ct) is { } set
+            ? set
+            : OAuthError.InvalidGrant("The app was uninstalled after this code was issued.");
     }
 
     /// <summary>RFC 6749 §4.1.3: identical to the authorization request's redirect_uri when that had one.</summary>

@@ -34,6 +34,8 @@ public sealed class ClientCredentialsGrant(InstallationStore installations, Toke
         }
         var installation = await installations.InstallAsync(app, app.OrganizationId, ActorMode.App, null, requested, null, ct);
         return await tokens.IssueTokenSetAsync(installation, requested, Guid.CreateVersion7(),
-            ProfileTokenPrefixes.For(app.Profile), options.Value.Lifetimes, withRefreshToken: false, ct);
+                ProfileTokenPrefixes.For(app.Profile), options.Value.Lifetimes, withRefreshToken: false, ct) is { } set
+            ? set
+            : OAuthError.InvalidGrant("The app was uninstalled while this token was issued; request a new one.");
     }
 }

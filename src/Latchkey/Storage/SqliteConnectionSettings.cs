@@ -1,0 +1,37 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Latchkey.Storage;
+
+/// <summary>
+/// The SQLite settings that last only as long as a connection (unlike journal_mode=WAL, which
+/// <see cref="DatabaseMigrator"/> stores in the file once), applied each time EF Core opens one.
+/// </summary>
+internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
+{
+    public static readonly SqliteConnectionSettings Instance = new();
+
+    /// <summary>
+    /// <c>synchronous=FULL</c>, whatever the SQLite build's default. In WAL mode NORMAL would already
+    /// survive a crash of the process (kill -9: committed WAL frames are in the operating system's cache),
+    /// but a power loss or an operating-system crash may roll back the last transactions
+    /// (https://www.sqlite.org/pragma.html#pragma_synchronous). Here that would resurrect what a
+    /// rolled-back revocation had ended (an uninstall, a reuse-revoked family) and forget tokens a client
+    /// has already received (DESIGN.md rule 8), so each commit syncs the WAL: one fsync per token issued.
+    /// </summary>
+    private const string Settings = "PRAGMA synchronous=FULL;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Settings;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = Settings;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
