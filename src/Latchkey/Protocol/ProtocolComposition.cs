@@ -1,8 +1,9 @@
 using Latchkey.Installations;
+using Latchkey.Profiles;
 using Latchkey.Protocol.Authorize;
 using Latchkey.Protocol.Grants;
-using Latchkey.Protocol.Metadata;
 using Latchkey.Protocol.Introspection;
+using Latchkey.Protocol.Metadata;
 using Latchkey.Protocol.Revocation;
 using Latchkey.Protocol.Token;
 using Latchkey.Sessions;
@@ -16,6 +17,7 @@ public static class ProtocolComposition
     public static IServiceCollection AddLatchkeyProtocol(this IServiceCollection services)
     {
         services.AddSingleton<Issuer>();
+        services.AddSingleton<ProfilePolicies>();
         services.AddScoped<TokenStore>();
         services.AddScoped<InstallationStore>();
         services.AddScoped<ClientAuthenticator>();
@@ -25,6 +27,8 @@ public static class ProtocolComposition
         services.AddScoped<IGrant, ClientCredentialsGrant>();
         services.AddScoped<AuthorizationValidator>();
         services.AddScoped<AuthorizeFlow>();
+        services.AddSingleton<StandardAuthorizationDialect>();
+        services.AddSingleton<AuthorizationDialects>();
         services.AddScoped<TokenLookup>();
         services.AddScoped<IntrospectionAuthenticator>();
         services.AddScoped<BearerTokenValidator>();

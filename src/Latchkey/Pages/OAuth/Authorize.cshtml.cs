@@ -6,17 +6,18 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Latchkey.Pages.OAuth;
 
 /// <summary>
 /// <c>GET /oauth/authorize</c> (RFC 6749 §3.1, §4.1.1) and the consent form's <c>POST</c> back to it,
-/// in the standard profile's wire form. This page only hosts: it parses with
-/// <see cref="StandardAuthorizationParser"/>, lets <see cref="AuthorizeFlow"/> decide, and renders the
-/// outcome — the consent screen, the error page, or a redirect. Razor Pages check the antiforgery
-/// token of every POST, so a consent can only come from this page's own form (DESIGN.md rule 6).
+/// in every profile's wire form. This page only hosts: the request's <see cref="IAuthorizationDialect"/>
+/// parses it, <see cref="AuthorizeFlow"/> decides, and the page renders the outcome — the consent
+/// screen, the error page, or the dialect's redirect. Razor Pages check the antiforgery token of
+/// every POST, so a consent can only come from this page's own form (DESIGN.md rule 6).
 /// </summary>
-public sealed class AuthorizeModel(AuthorizeFlow flow, Issuer issuer, IOptions<LatchkeyOptions> options) : PageModel
+public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dialects, Issuer issuer, IOptions<LatchkeyOptions> options) : PageModel
 {
     public const string DecisionField = "decision";
     public const string OrganizationField = "organization";
@@ -33,22 +34,30 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, Issuer issuer, IOptions<L
 
     public IReadOnlyList<ScopeDefinition> Catalogue => options.Value.ScopeCatalogue;
 
+    /// <summary>The request's parameters as sent: the consent form carries them back (<see cref="AuthorizationRoundTrip"/>).</summary>
+    public IReadOnlyList<KeyValuePair<string, StringValues>> RequestParameters { get; private set; } = [];
+
+    /// <summary>Where the consent form posts: the path the request came to, so the same dialect reads it again.</summary>
+    public string FormAction => Request.PathBase.Add(Request.Path);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         NoStore();
-        var request = StandardAuthorizationParser.Parse(Request.Query);
-        return Render(await flow.AuthorizeAsync(request, User, ct), HttpMethods.Get);
+        RequestParameters = [.. Request.Query];
+        var dialect = dialects.For(Request.Path, RequestParameters);
+        return Render(dialect, await flow.AuthorizeAsync(dialect.Parse(RequestParameters), User, ct), HttpMethods.Get);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         NoStore();
         var form = await Request.ReadFormAsync(ct);
-        var request = StandardAuthorizationParser.Parse(form.Where(f => !ConsentOnlyFields.Contains(f.Key, StringComparer.Ordinal)));
+        RequestParameters = [.. form.Where(f => !ConsentOnlyFields.Contains(f.Key, StringComparer.Ordinal))];
+        var dialect = dialects.For(Request.Path, RequestParameters);
         var choice = new ConsentChoice(
             form[DecisionField] == Approve,
             Guid.TryParse(form[OrganizationField], out var organizationId) ? organizationId : null);
-        return Render(await flow.DecideAsync(request, User, choice, ct), HttpMethods.Post);
+        return Render(dialect, await flow.DecideAsync(dialect.Parse(RequestParameters), User, choice, ct), HttpMethods.Post);
     }
 
     /// <summary>
@@ -61,7 +70,7 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, Issuer issuer, IOptions<L
         Response.Headers.Pragma = "no-cache";
     }
 
-    private IActionResult Render(AuthorizationOutcome outcome, string method)
+    private IActionResult Render(IAuthorizationDialect dialect, AuthorizationOutcome outcome, string method)
     {
         switch (outcome)
         {
@@ -72,11 +81,11 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, Issuer issuer, IOptions<L
             case AskConsent consent:
                 Consent = consent;
                 return Page();
-            case SignIn signIn:
+            case SignInRequired:
                 // The Identity cookie's challenge sends the user to its login page with this ReturnUrl.
-                return Challenge(new AuthenticationProperties { RedirectUri = StandardAuthorizationRenderer.SignInReturnUrl(signIn, Request.PathBase) });
+                return Challenge(new AuthenticationProperties { RedirectUri = AuthorizationRoundTrip.SignInReturnUrl(FormAction, RequestParameters) });
             case RedirectToClient response:
-                var location = StandardAuthorizationRenderer.ClientRedirect(response, issuer.For(Request));
+                var location = dialect.ClientRedirect(response, issuer.For(Request));
                 if (method == HttpMethods.Get)
                 {
                     return Redirect(location);

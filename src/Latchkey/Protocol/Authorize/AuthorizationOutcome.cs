@@ -22,8 +22,11 @@ public sealed record RedirectToClient(string RedirectUri, string? Code, OAuthErr
         new(authorization.RedirectUri, null, error, authorization.State);
 }
 
-/// <summary>The user must sign in first, then come back with <see cref="Retry"/>.</summary>
-public sealed record SignIn(AuthorizationRequest Retry) : AuthorizationOutcome;
+/// <summary>The user must sign in first, then come back with the same request (<see cref="AuthorizationRoundTrip"/>).</summary>
+public sealed record SignInRequired : AuthorizationOutcome
+{
+    public static readonly SignInRequired Instance = new();
+}
 
 /// <summary>The consent screen: the user approves or denies, and picks the organization to install into.</summary>
 public sealed record AskConsent(

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Latchkey.Accounts;
 using Latchkey.Apps;
-using Latchkey.Configuration;
 using Latchkey.Installations;
 using Latchkey.Organizations;
 using Latchkey.Profiles;
@@ -9,7 +8,6 @@ using Latchkey.Storage;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Latchkey.Protocol.Authorize;
 
@@ -30,7 +28,7 @@ public sealed class AuthorizeFlow(
     TokenStore tokens,
     LatchkeyDbContext db,
     UserManager<User> users,
-    IOptions<LatchkeyOptions> options)
+    ProfilePolicies profiles)
 {
     /// <summary>An authorization request as the client sent it.</summary>
     public async Task<AuthorizationOutcome> AuthorizeAsync(AuthorizationRequest request, ClaimsPrincipal principal, CancellationToken ct)
@@ -45,7 +43,7 @@ public sealed class AuthorizeFlow(
         {
             return authorization.Prompt.Silent
                 ? RedirectToClient.Failure(authorization, new OAuthError("login_required", "The user is not signed in, and prompt=none forbids asking."))
-                : SignInAgain(request);
+                : SignInRequired.Instance;
         }
         var eligible = await EligibleOrganizationsAsync(authorization, userId.Value, ct);
         if (eligible.Count == 0)
@@ -77,7 +75,7 @@ public sealed class AuthorizeFlow(
         }
         if (SignedInUser(principal) is not { } userId)
         {
-            return SignInAgain(request);
+            return SignInRequired.Instance;
         }
         if (!choice.Approve)
         {
@@ -105,16 +103,6 @@ public sealed class AuthorizeFlow(
 
     private Guid? SignedInUser(ClaimsPrincipal principal) =>
         principal.Identity?.IsAuthenticated == true && Guid.TryParse(users.GetUserId(principal), out var id) ? id : null;
-
-    /// <summary>
-    /// Back to this request after signing in. <c>login</c> is taken out of <c>prompt</c> in the
-    /// return URL: the sign-in it asked for is the one about to happen, and leaving it in would send
-    /// the user straight back to the sign-in page, forever. Removing it only skips a sign-in that the
-    /// person at the browser could skip anyway by editing the URL: <c>prompt=login</c> asks for a
-    /// fresh authentication, it does not protect against that person.
-    /// </summary>
-    private static SignIn SignInAgain(AuthorizationRequest request) =>
-        new(request with { Prompt = [.. request.Prompt.Where(p => p != "login")] });
 
     private async Task<IReadOnlyList<EligibleOrganization>> EligibleOrganizationsAsync(ValidatedAuthorization authorization, Guid userId, CancellationToken ct) =>
         [
@@ -161,8 +149,9 @@ public sealed class AuthorizeFlow(
     private async Task<RedirectToClient> IssueCodeAsync(ValidatedAuthorization authorization, Installation installation,
         IReadOnlyList<string> scopes, CancellationToken ct)
     {
+        var policy = profiles.For(authorization.App.Profile);
         var code = await tokens.IssueCodeAsync(installation, authorization.RedirectUriAsSent, scopes, authorization.CodeChallenge,
-            ProfileTokenPrefixes.For(authorization.App.Profile), options.Value.Lifetimes.AuthorizationCode, ct);
+            policy.Prefixes, policy.Lifetimes.AuthorizationCode, ct);
         return new RedirectToClient(authorization.RedirectUri, code, null, authorization.State);
     }
 }

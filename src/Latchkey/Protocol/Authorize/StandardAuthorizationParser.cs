@@ -4,8 +4,8 @@ namespace Latchkey.Protocol.Authorize;
 
 /// <summary>
 /// The standard profile's wire form of an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3,
-/// OpenID Connect Core §3.1.2.1 for <c>prompt</c>), both ways: the query string or form a client
-/// sends, and the same request written back out for the sign-in return URL and the consent form.
+/// OpenID Connect Core §3.1.2.1 for <c>prompt</c>): the query string a client sends, read into the
+/// canonical request. Profiles whose requests differ only in a few names reuse it.
 /// </summary>
 public static class StandardAuthorizationParser
 {
@@ -46,23 +46,5 @@ public static class StandardAuthorizationParser
             Actor = parameters["actor"],
             Prompt = parameters["prompt"]?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
         };
-    }
-
-    /// <summary>The request as standard parameters, leaving out what was not sent.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> Format(AuthorizationRequest request)
-    {
-        (string Name, string? Value)[] fields =
-        [
-            ("client_id", request.ClientId),
-            ("redirect_uri", request.RedirectUri),
-            ("response_type", request.ResponseType),
-            ("scope", request.Scopes is { } scopes ? ScopeList.Format(scopes) : null),
-            ("state", request.State),
-            ("code_challenge", request.CodeChallenge),
-            ("code_challenge_method", request.CodeChallengeMethod),
-            ("actor", request.Actor),
-            ("prompt", request.Prompt.Count > 0 ? string.Join(' ', request.Prompt) : null),
-        ];
-        return fields.Where(f => !string.IsNullOrEmpty(f.Value)).Select(f => KeyValuePair.Create(f.Name, f.Value!));
     }
 }

@@ -2,11 +2,9 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Protocol.Authorize;
 
-/// <summary>The standard profile's rendering of an <see cref="AuthorizationOutcome"/> into URLs.</summary>
+/// <summary>The standard profile's authorization response on the client's redirect URI.</summary>
 public static class StandardAuthorizationRenderer
 {
-    public const string EndpointPath = "/oauth/authorize";
-
     /// <summary>
     /// RFC 6749 §4.1.2 and §4.1.2.1: the response parameters in the redirect URI's query, keeping any
     /// query it already has (§3.1.2); <c>state</c> exactly as sent (DESIGN.md rule 5); <c>iss</c> on
@@ -32,19 +30,7 @@ public static class StandardAuthorizationRenderer
         return QueryHelpers.AddQueryString(response.RedirectUri, parameters);
     }
 
-    /// <summary>Where to come back after signing in: this endpoint with the request to retry.</summary>
-    public static string SignInReturnUrl(SignIn signIn, PathString pathBase) =>
-        QueryHelpers.AddQueryString(pathBase.Add(EndpointPath),
-            StandardAuthorizationParser.Format(signIn.Retry).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
-
-    /// <summary>
-    /// The request the consent form carries back, as hidden fields. <c>prompt</c> is left out: it
-    /// governed how the screen was reached, and the answer to the screen is the consent it asked for.
-    /// </summary>
-    public static IEnumerable<KeyValuePair<string, string>> ConsentFields(ValidatedAuthorization authorization) =>
-        StandardAuthorizationParser.Format(authorization.Request with { Prompt = [] });
-
     /// <summary>RFC 6749 §4.1.2.1: error_description is limited to printable ASCII without '"' and '\'.</summary>
-    private static string ErrorDescriptionText(string description) =>
+    public static string ErrorDescriptionText(string description) =>
         string.Concat(description.Select(c => c is >= ' ' and <= '~' and not '"' and not '\\' ? c : '?'));
 }

@@ -1,15 +1,13 @@
 using Latchkey.Apps;
-using Latchkey.Configuration;
 using Latchkey.Profiles;
 using Latchkey.Storage;
 using Latchkey.Tokens;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Latchkey.Protocol.Grants;
 
 /// <summary>RFC 6749 §4.1.3: exchange an authorization code for tokens.</summary>
-public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext db, IOptions<LatchkeyOptions> options) : IGrant
+public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext db, ProfilePolicies profiles) : IGrant
 {
     public string GrantType => "authorization_code";
 
@@ -17,12 +15,12 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
     {
         var app = request.Client.App;
         var parameters = request.Parameters;
-        var prefixes = ProfileTokenPrefixes.For(app.Profile);
+        var policy = profiles.For(app.Profile);
         if (parameters["code"] is not { } code)
         {
             return OAuthError.InvalidRequest("The code parameter is missing.");
         }
-        if (!TokenCodec.IsWellFormed(code, prefixes.AuthorizationCode))
+        if (!TokenCodec.IsWellFormed(code, policy.Prefixes.AuthorizationCode))
         {
             return OAuthError.InvalidGrant("The code is not one this server issued.");
         }
@@ -31,12 +29,12 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
         // UPDATE waits for it to commit, so that replay's revocation sees, and revokes, what this one issued
         // (DESIGN.md rule 3). Committed whatever the outcome: a failed check leaves the code burned.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = await RedeemAsync(app, code, parameters, prefixes, ct);
+        var result = await RedeemAsync(app, code, parameters, policy, ct);
         await transaction.CommitAsync(ct);
         return result;
     }
 
-    private async Task<GrantResult> RedeemAsync(App app, string code, OAuthParameters parameters, TokenPrefixes prefixes, CancellationToken ct)
+    private async Task<GrantResult> RedeemAsync(App app, string code, OAuthParameters parameters, ProfilePolicy policy, CancellationToken ct)
     {
         // Burn first, check after: a redemption that fails any check below cannot be retried (DESIGN.md rule 3).
         var (consumption, row) = await tokens.TryConsumeCodeAsync(code, ct);
@@ -67,8 +65,8 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
         var installation = await db.Installations.AsNoTracking()
             .SingleOrDefaultAsync(i => i.Id == issued.InstallationId && i.RevokedAt == null, ct);
         return installation is not null
-            && await tokens.IssueTokenSetAsync(installation, issued.Scopes, issued.FamilyId, prefixes,
-                options.Value.Lifetimes, withRefreshToken: true, ct) is { } set
+            && await tokens.IssueTokenSetAsync(installation, issued.Scopes, issued.FamilyId, policy.Prefixes,
+                policy.Lifetimes, policy.IssuesRefreshTokens, ct) is { } set
             ? set
             : OAuthError.InvalidGrant("The app was uninstalled after this code was issued.");
     }

@@ -1,10 +1,8 @@
 using Latchkey.Apps;
-using Latchkey.Configuration;
 using Latchkey.Installations;
 using Latchkey.Profiles;
 using Latchkey.Protocol.Token;
 using Latchkey.Tokens;
-using Microsoft.Extensions.Options;
 
 namespace Latchkey.Protocol.Grants;
 
@@ -12,7 +10,7 @@ namespace Latchkey.Protocol.Grants;
 /// RFC 6749 §4.4: the app acts as its own bot (actor <c>app</c>) in its owner organization. Only
 /// confidential clients that allow the app actor may use it; no refresh token (§4.4.3).
 /// </summary>
-public sealed class ClientCredentialsGrant(InstallationStore installations, TokenStore tokens, IOptions<LatchkeyOptions> options) : IGrant
+public sealed class ClientCredentialsGrant(InstallationStore installations, TokenStore tokens, ProfilePolicies profiles) : IGrant
 {
     public string GrantType => "client_credentials";
 
@@ -33,8 +31,9 @@ public sealed class ClientCredentialsGrant(InstallationStore installations, Toke
             return OAuthError.InvalidScope($"The scope '{unknown}' is not allowed for this app.");
         }
         var installation = await installations.InstallAsync(app, app.OrganizationId, ActorMode.App, null, requested, null, ct);
+        var policy = profiles.For(app.Profile);
         return await tokens.IssueTokenSetAsync(installation, requested, Guid.CreateVersion7(),
-                ProfileTokenPrefixes.For(app.Profile), options.Value.Lifetimes, withRefreshToken: false, ct) is { } set
+                policy.Prefixes, policy.Lifetimes, withRefreshToken: false, ct) is { } set
             ? set
             : OAuthError.InvalidGrant("The app was uninstalled while this token was issued; request a new one.");
     }

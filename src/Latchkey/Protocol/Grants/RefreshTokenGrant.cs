@@ -1,31 +1,29 @@
-using Latchkey.Configuration;
 using Latchkey.Profiles;
 using Latchkey.Tokens;
-using Microsoft.Extensions.Options;
 
 namespace Latchkey.Protocol.Grants;
 
 /// <summary>RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once.</summary>
-public sealed class RefreshTokenGrant(TokenStore tokens, IOptions<LatchkeyOptions> options) : IGrant
+public sealed class RefreshTokenGrant(TokenStore tokens, ProfilePolicies profiles) : IGrant
 {
     public string GrantType => "refresh_token";
 
     public async Task<GrantResult> ExecuteAsync(TokenRequest request, CancellationToken ct)
     {
         var app = request.Client.App;
-        var prefixes = ProfileTokenPrefixes.For(app.Profile);
+        var policy = profiles.For(app.Profile);
         if (request.Parameters["refresh_token"] is not { } refreshToken)
         {
             return OAuthError.InvalidRequest("The refresh_token parameter is missing.");
         }
-        if (!TokenCodec.IsWellFormed(refreshToken, prefixes.RefreshToken))
+        if (!TokenCodec.IsWellFormed(refreshToken, policy.Prefixes.RefreshToken))
         {
             return OAuthError.InvalidGrant("The refresh token is not one this server issued.");
         }
         var requested = request.Parameters["scope"] is { } scope ? ScopeList.Parse(scope) : null;
 
         var (outcome, _, issued) = await tokens.RotateRefreshTokenAsync(refreshToken, app.Id,
-            presented => Narrow(presented.Scopes, requested), prefixes, options.Value.Lifetimes, ct);
+            presented => Narrow(presented.Scopes, requested), policy.Prefixes, policy.Lifetimes, ct);
         return outcome switch
         {
             RefreshOutcome.Rotated => issued!,

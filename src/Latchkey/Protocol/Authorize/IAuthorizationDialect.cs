@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Primitives;
+
+namespace Latchkey.Protocol.Authorize;
+
+/// <summary>
+/// A profile's wire form of the authorization endpoint (DESIGN.md "Profiles"): how it reads a request
+/// into an <see cref="AuthorizationRequest"/> and how it writes the answer back to the client. What
+/// happens in between, every check and decision, is <see cref="AuthorizeFlow"/>'s and the same for all.
+/// </summary>
+public interface IAuthorizationDialect
+{
+    /// <summary>
+    /// Whether a request to the authorization page is in this dialect, told by its path or by a
+    /// parameter only this dialect sends. A request no profile recognizes is standard.
+    /// </summary>
+    bool Recognizes(PathString path, IReadOnlyCollection<KeyValuePair<string, StringValues>> parameters);
+
+    AuthorizationRequest Parse(IEnumerable<KeyValuePair<string, StringValues>> parameters);
+
+    /// <summary>The redirect URI with the authorization response or error added (RFC 6749 §4.1.2, §4.1.2.1).</summary>
+    string ClientRedirect(RedirectToClient response, string issuer);
+}
+
+/// <summary>Picks the dialect of a request: the first profile dialect that recognizes it, else the standard one.</summary>
+public sealed class AuthorizationDialects(IEnumerable<IAuthorizationDialect> profiles, StandardAuthorizationDialect standard)
+{
+    public IAuthorizationDialect For(PathString path, IReadOnlyCollection<KeyValuePair<string, StringValues>> parameters) =>
+        profiles.FirstOrDefault(d => d.Recognizes(path, parameters)) ?? standard;
+}
