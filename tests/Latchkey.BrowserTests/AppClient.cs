@@ -33,16 +33,21 @@ public sealed record SessionAnswer(HttpStatusCode Status, JsonElement Body, stri
 /// and §6 with HTTP Basic client authentication (§2.3.1), revocation (RFC 7009), and a Bearer call to
 /// <c>GET /api/v1/session</c> (RFC 6750 §2.1), all over real HTTP to the live server.
 /// </summary>
-public sealed class AppClient(LiveServer latchkey, RegisteredApp app) : IDisposable
+public sealed class AppClient(Uri latchkey, string clientId, string clientSecret) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = latchkey.BaseAddress };
+    private readonly HttpClient _http = new() { BaseAddress = latchkey };
+
+    public AppClient(LiveServer latchkey, RegisteredApp app)
+        : this(latchkey.BaseAddress, app.ClientId, app.Secret)
+    {
+    }
 
     /// <summary>The authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3) for the browser to open.</summary>
     public string AuthorizeUrl(string redirectUri, string state, PkcePair pkce, params (string Key, string Value)[] extra) =>
-        QueryHelpers.AddQueryString(new Uri(latchkey.BaseAddress, "/oauth/authorize").ToString(),
+        QueryHelpers.AddQueryString(new Uri(latchkey, "/oauth/authorize").ToString(),
         [
             new("response_type", "code"),
-            new("client_id", app.ClientId),
+            new("client_id", clientId),
             new("redirect_uri", redirectUri),
             new("state", state),
             new("code_challenge", pkce.Challenge),
@@ -50,8 +55,12 @@ public sealed class AppClient(LiveServer latchkey, RegisteredApp app) : IDisposa
             .. extra.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)),
         ]);
 
-    public Task<TokenAnswer> ExchangeAsync(string code, string redirectUri, PkcePair pkce) => TokenAsync(
-        ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri), ("code_verifier", pkce.Verifier));
+    /// <param name="pkce">Null for a request sent without PKCE, which only a confidential client may send (DESIGN.md rule 2).</param>
+    public Task<TokenAnswer> ExchangeAsync(string code, string redirectUri, PkcePair? pkce)
+    {
+        (string Key, string Value)[] fields = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectUri)];
+        return TokenAsync(pkce is null ? fields : [.. fields, ("code_verifier", pkce.Verifier)]);
+    }
 
     public Task<TokenAnswer> RefreshAsync(string refreshToken) =>
         TokenAsync(("grant_type", "refresh_token"), ("refresh_token", refreshToken));
@@ -86,7 +95,7 @@ public sealed class AppClient(LiveServer latchkey, RegisteredApp app) : IDisposa
             Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(
-            Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(app.ClientId)}:{Uri.EscapeDataString(app.Secret)}")));
+            Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(clientSecret)}")));
         return request;
     }
 

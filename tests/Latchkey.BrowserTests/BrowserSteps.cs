@@ -7,11 +7,13 @@ namespace Latchkey.BrowserTests;
 public static class BrowserSteps
 {
     /// <summary>Signs in on the sign-in page the browser is on, or is being sent to.</summary>
-    public static async Task SignInAsync(this IPage page, Person person)
+    public static Task SignInAsync(this IPage page, Person person) => page.SignInAsync(person.Email, Seeding.Password);
+
+    public static async Task SignInAsync(this IPage page, string email, string password)
     {
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/login");
-        await page.Locator("#Email").FillAsync(person.Email);
-        await page.Locator("#Password").FillAsync(Seeding.Password);
+        await page.Locator("#Email").FillAsync(email);
+        await page.Locator("#Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
