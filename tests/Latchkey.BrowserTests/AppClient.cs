@@ -67,7 +67,8 @@ public sealed class AppClient(Uri latchkey, string clientId, string clientSecret
 
     public async Task<HttpStatusCode> RevokeAsync(string token)
     {
-        using var response = await _http.SendAsync(Form("/oauth/revoke", ("token", token)));
+        using var request = Form("/oauth/revoke", ("token", token));
+        using var response = await _http.SendAsync(request);
         return response.StatusCode;
     }
 
@@ -83,7 +84,8 @@ public sealed class AppClient(Uri latchkey, string clientId, string clientSecret
 
     private async Task<TokenAnswer> TokenAsync(params (string Key, string Value)[] fields)
     {
-        using var response = await _http.SendAsync(Form("/oauth/token", fields));
+        using var request = Form("/oauth/token", fields);
+        using var response = await _http.SendAsync(request);
         return new TokenAnswer(response.StatusCode, await JsonAsync(response));
     }
 
