@@ -1,9 +1,5 @@
 using Latchkey.Configuration;
 using Latchkey.Hosting;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Logging;
 
 namespace Latchkey.BrowserTests;
 
@@ -29,14 +25,11 @@ public sealed class LiveServer : IAsyncDisposable
         {
             [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Database)}"] = $"Data Source={Path.Combine(folder, "latchkey.db")};Pooling=False",
         };
-        var builder = LatchkeyServer.CreateBuilder(all);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = LatchkeyServer.Build(builder);
+        var app = LatchkeyServer.Build(LatchkeyServer.CreateBuilder(all).OnFreePort());
         await app.PrepareDatabaseAsync();
         await app.StartAsync();
         var server = new LiveServer(app, folder);
-        server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        server.BaseAddress = new Uri(app.Origin());
         return server;
     }
 

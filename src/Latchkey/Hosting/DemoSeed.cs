@@ -5,6 +5,7 @@ using Latchkey.Organizations;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Latchkey.Hosting;
 
@@ -55,6 +56,15 @@ public static class DemoSeed
 
         var baseUrl = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? "http://localhost:5000";
+        // A link to open in a browser, asking for every scope the app allows (whatever the profile's catalogue). No PKCE:
+        // the demo app is confidential, so its secret redeems the code (DESIGN.md rule 2); a printed link keeps no verifier.
+        var authorize = QueryHelpers.AddQueryString($"{baseUrl}/oauth/authorize", new Dictionary<string, string?>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = app.ClientId,
+            ["redirect_uri"] = RedirectUri,
+            ["state"] = "demo",
+        });
         console.Out.WriteLine($"""
 
             Latchkey demo is ready at {baseUrl}
@@ -63,6 +73,7 @@ public static class DemoSeed
               client_id:     {app.ClientId}
             {secretLine}
               redirect_uri:  {RedirectUri}
+              authorize:     {authorize}
             The demo password is public: never run --demo on a server others can reach.
 
             """);

@@ -3,11 +3,12 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Latchkey.Hosting;
 
-namespace Latchkey.Tests.Infrastructure;
+namespace Latchkey.Testing;
 
 /// <summary>
 /// The real <c>latchkey</c> executable as a child process: what an operator runs. Used where only a
-/// process will do: the run command itself, and (later) kill -9.
+/// process will do: the run command itself, and (later) kill -9. Shared by the test projects (linked
+/// from tests/Shared), so the CLI tests and the browser tests start it the same way.
 /// </summary>
 public sealed partial class LatchkeyProcess : IAsyncDisposable
 {
@@ -32,15 +33,23 @@ public sealed partial class LatchkeyProcess : IAsyncDisposable
     /// <summary>Where the process listens (it binds port 0, so the operating system picks a free one).</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<LatchkeyProcess> ServeAsync(string connectionString, params string[] extraArgs)
+    public static Task<LatchkeyProcess> ServeAsync(string connectionString, params string[] extraArgs) =>
+        ServeInAsync(workingDirectory: null, ["--database", connectionString, .. extraArgs]);
+
+    /// <summary>
+    /// <c>latchkey serve</c> on a free loopback port, run from <paramref name="workingDirectory"/> (null: this
+    /// process's), so settings left at their defaults, like the SQLite file <c>latchkey.db</c>, land there.
+    /// </summary>
+    public static async Task<LatchkeyProcess> ServeInAsync(string? workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
-        foreach (var arg in (string[])[typeof(LatchkeyServer).Assembly.Location, "serve", "--urls", "http://127.0.0.1:0", "--database", connectionString, .. extraArgs])
+        foreach (var arg in (string[])[typeof(LatchkeyServer).Assembly.Location, "serve", "--urls", "http://127.0.0.1:0", .. args])
         {
             start.ArgumentList.Add(arg);
         }
