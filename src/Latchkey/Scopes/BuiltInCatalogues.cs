@@ -37,10 +37,12 @@ public static class BuiltInCatalogues
            select new ScopeDefinition($"{action}.{resource}", Describe(action, resource)),
     ];
 
+    public const string WholeAccountScope = "api";
+
     /// <summary>FUB and Fillout document no scopes: an app gets the whole account.</summary>
     public static readonly IReadOnlyList<ScopeDefinition> WholeAccount =
     [
-        new("api", "Use the API on your behalf"),
+        new(WholeAccountScope, "Use the API on your behalf"),
     ];
 
     public static IReadOnlyList<ScopeDefinition> For(ProfileName profile) => profile switch
