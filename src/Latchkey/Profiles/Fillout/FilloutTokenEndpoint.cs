@@ -1,11 +1,11 @@
 using System.Text.Json.Serialization;
+using Latchkey.Configuration;
 using Latchkey.Protocol;
 using Latchkey.Protocol.Token;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Latchkey.Configuration;
 
 namespace Latchkey.Profiles.Fillout;
 

@@ -224,6 +224,18 @@ public sealed class FilloutTokenEndpointTests(FilloutServer shared) : IClassFixt
     }
 
     [Fact]
+    public async Task ClientAuthentication_WithHttpBasic_IsAcceptedToo()
+    {
+        var (app, code) = await CodeAsync();
+        var request = RawTokenRequest("application/json", JsonSerializer.Serialize(new Dictionary<string, string> { ["code"] = code, ["redirect_uri"] = Callback }));
+        request.Headers.Authorization = OAuthClient.BasicHeader(app.ClientId, app.Secret);
+
+        var (status, body, _) = await PostAsync(request);
+
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+    }
+
+    [Fact]
     public async Task Pkce_SentToAuthorizeOauth_IsCheckedAtTheFilloutTokenEndpoint()
     {
         var app = await Server.FilloutAppAsync();
