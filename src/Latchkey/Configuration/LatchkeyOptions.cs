@@ -1,4 +1,5 @@
 using Latchkey.Profiles;
+using Latchkey.Profiles.Fillout;
 using Latchkey.Scopes;
 using Latchkey.Tokens;
 
@@ -31,6 +32,9 @@ public sealed class LatchkeyOptions
 
     /// <summary>The operator's scope catalogue. Empty: the default profile's built-in catalogue.</summary>
     public List<ScopeDefinition> Scopes { get; set; } = [];
+
+    /// <summary>The Fillout profile's settings (<c>Latchkey:Fillout</c>).</summary>
+    public FilloutOptions Fillout { get; set; } = new();
 
     public IReadOnlyList<ScopeDefinition> ScopeCatalogue =>
         Scopes.Count > 0 ? Scopes : BuiltInCatalogues.For(Profile);

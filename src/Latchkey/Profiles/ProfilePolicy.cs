@@ -22,11 +22,13 @@ public sealed class ProfilePolicies(IOptions<LatchkeyOptions> options)
         RefreshToken = TimeSpan.FromDays(90),
     };
 
-    public ProfilePolicy For(ProfileName profile) => new(ProfileTokenPrefixes.For(profile), LifetimesOf(profile), IssuesRefreshTokens: true);
+    /// <summary>Fillout apps get no refresh token: Fillout's token response has none (FACTS.md "Fillout").</summary>
+    public ProfilePolicy For(ProfileName profile) => new(ProfileTokenPrefixes.For(profile), LifetimesOf(profile), IssuesRefreshTokens: profile != ProfileName.Fillout);
 
     private TokenLifetimes LifetimesOf(ProfileName profile) => profile switch
     {
         ProfileName.Fub => Fub,
+        ProfileName.Fillout => options.Value.Fillout.Lifetimes,
         _ => options.Value.Lifetimes,
     };
 }
