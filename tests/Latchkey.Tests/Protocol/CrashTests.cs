@@ -50,8 +50,13 @@ public sealed class CrashTests
 
         var streams = workers.Select(w => Task.Run(() => w.RunAsync(live.Process.BaseAddress, progress))).ToArray();
         await progress.WaitForAsync(ResponsesBeforeKill, streams);
-        Assert.Equal(137, await live.Process.KillAsync()); // 128 + SIGKILL: the server itself died of the signal
+        Assert.Equal(137, await live.Process.KillAsync()); // 128 + SIGKILL: the process died of the signal
         await Task.WhenAll(streams);
+        using (var killed = live.CreateClient())
+        {
+            // Nothing answers on its port: the process killed was the server, not a wrapper around it.
+            await Assert.ThrowsAsync<HttpRequestException>(() => killed.GetAsync("/healthz"));
+        }
         await live.RestartAsync();
 
         Assert.All(workers, w => Assert.Empty(w.Failures));
