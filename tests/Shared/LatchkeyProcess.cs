@@ -7,8 +7,8 @@ namespace Latchkey.Testing;
 
 /// <summary>
 /// The real <c>latchkey</c> executable as a child process: what an operator runs. Used where only a
-/// process will do: the run command itself, and (later) kill -9. Shared by the test projects (linked
-/// from tests/Shared), so the CLI tests and the browser tests start it the same way.
+/// process will do: the run command itself, third-party clients on a real port, and kill -9. Shared by
+/// the test projects (linked from tests/Shared), so the CLI, interop and browser tests start it the same way.
 /// </summary>
 public sealed partial class LatchkeyProcess : IAsyncDisposable
 {
@@ -71,6 +71,19 @@ public sealed partial class LatchkeyProcess : IAsyncDisposable
             Assert.True(DateTime.UtcNow < deadline, $"no '{text}' in:\n{Output}");
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// Kills the server with SIGKILL (what <see cref="Process.Kill()"/> sends on Linux): no shutdown hook, no
+    /// flush, the crash of DESIGN.md rule 8. The signal reaches the server itself: <c>dotnet latchkey.dll</c>
+    /// hosts the runtime in its own process, unlike <c>dotnet run</c>, which would leave its child running.
+    /// </summary>
+    /// <returns>The exit code: 137 (128 + SIGKILL) proves the server died of the signal.</returns>
+    public async Task<int> KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
     }
 
     private void Record(string? line)

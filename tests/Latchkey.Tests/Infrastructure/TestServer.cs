@@ -38,8 +38,8 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
     }
 
     /// <summary>A server over an existing database that it neither migrates nor deletes.</summary>
-    public static Task<LatchkeyTestServer> AttachAsync(string connectionString) =>
-        StartAsync(connectionString, new Dictionary<string, string?> { [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.MigrateOnStart)}"] = "false" }, null, null);
+    public static Task<LatchkeyTestServer> AttachAsync(string connectionString, Action<IServiceCollection>? services = null) =>
+        StartAsync(connectionString, new Dictionary<string, string?> { [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.MigrateOnStart)}"] = "false" }, services, null);
 
     private static async Task<LatchkeyTestServer> StartAsync(string connectionString, IReadOnlyDictionary<string, string?>? settings,
         Action<IServiceCollection>? services, TestDatabase? owned)
