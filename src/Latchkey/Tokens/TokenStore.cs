@@ -150,9 +150,10 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         var (issued, successor) = AddTokenSet(presented.AppId, presented.InstallationId, scopes!, presented.FamilyId,
             prefixes, lifetimes, withRefreshToken: true, now);
         await db.SaveChangesAsync(ct);
-        var replaced = presented.ReplacedById;
+        // The presented token, and the successor it just replaced, name the new refresh token as what took their place.
+        var replacedSuccessor = verdict is RefreshVerdict.ReplaceSuccessor ? presented.ReplacedById : null;
         await db.Tokens
-            .Where(t => t.Id == presentedId || (verdict == RefreshVerdict.ReplaceSuccessor && t.Id == replaced))
+            .Where(t => t.Id == presentedId || t.Id == replacedSuccessor)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.ReplacedById, successor!.Id), ct);
         await transaction.CommitAsync(ct);
         return (RefreshOutcome.Rotated, presented, issued);
