@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Cli;
 
@@ -35,6 +36,12 @@ public static class LatchkeyCommandLine
         catch (CliException e)
         {
             await console.Error.WriteLineAsync(e.Message);
+            return CliException.ExitCode;
+        }
+        catch (OptionsValidationException e)
+        {
+            // Configuration the server refuses to run with (LatchkeyOptionsValidator): wrong input like any other.
+            await console.Error.WriteLineAsync(string.Join(" ", e.Failures));
             return CliException.ExitCode;
         }
     }

@@ -6,6 +6,7 @@ using Latchkey.Organizations;
 using Latchkey.ResourceServers;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Latchkey.Hosting;
 
@@ -16,6 +17,7 @@ public static class LatchkeyCore
     {
         var section = configuration.GetSection(LatchkeyOptions.Section);
         services.AddOptions<LatchkeyOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LatchkeyOptions>, LatchkeyOptionsValidator>();
         var options = section.Get<LatchkeyOptions>() ?? new LatchkeyOptions();
         services.AddSingleton(TimeProvider.System);
         services.AddLatchkeyStorage(options.Database);

@@ -14,12 +14,16 @@ public sealed record ProfilePolicy(TokenPrefixes Prefixes, TokenLifetimes Lifeti
 /// </summary>
 public sealed class ProfilePolicies(IOptions<LatchkeyOptions> options)
 {
-    /// <summary>FACTS.md "Follow Up Boss", "Token Lifetimes": code 15 min, access 60 min, refresh until 90 days unused (each rotation starts a new 90 days).</summary>
-    private static readonly TokenLifetimes Fub = new()
+    /// <summary>
+    /// FACTS.md "Follow Up Boss", "Token Lifetimes": code 15 min, access 60 min, refresh until 90 days unused
+    /// (each rotation starts a new 90 days). The lost-response grace stays the operator's choice.
+    /// </summary>
+    private TokenLifetimes Fub => new()
     {
         AuthorizationCode = TimeSpan.FromMinutes(15),
         AccessToken = TimeSpan.FromMinutes(60),
         RefreshToken = TimeSpan.FromDays(90),
+        RefreshReuseGrace = options.Value.Lifetimes.RefreshReuseGrace,
     };
 
     /// <summary>Fillout apps get no refresh token: Fillout's token response has none (FACTS.md "Fillout").</summary>

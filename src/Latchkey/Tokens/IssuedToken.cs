@@ -19,8 +19,14 @@ public sealed class IssuedToken
     /// <summary>Null: lives until revoked (Fillout access tokens, FeatureOS refresh tokens).</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
     public DateTimeOffset? RevokedAt { get; set; }
-    /// <summary>For a refresh token: when it was exchanged for its successor.</summary>
+    /// <summary>For a refresh token: when it was first exchanged for a successor. The lost-response grace counts from it.</summary>
     public DateTimeOffset? RotatedAt { get; set; }
+    /// <summary>
+    /// For a refresh token: the refresh token that took its place. For a rotated one, its current successor; for a
+    /// successor revoked unused during the lost-response grace, the one issued instead of it. No foreign key: pruning
+    /// may remove the row it names, and it is only read to find a successor that is still live.
+    /// </summary>
+    public long? ReplacedById { get; set; }
 
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && RotatedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Latchkey.Profiles;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace Latchkey.Tokens;
 /// hash, joined to the installation and the app, without change tracking (STYLE.md §8). The only write
 /// is <see cref="RecordUseAsync"/>, and it is skipped almost always.
 /// </summary>
-public sealed class TokenLookup(LatchkeyDbContext db, TimeProvider clock)
+public sealed partial class TokenLookup(LatchkeyDbContext db, TimeProvider clock, ILogger<TokenLookup> logger)
 {
     /// <summary>How stale an installation's LastUsedAt may get. Finer would make every request a write.</summary>
     public static readonly TimeSpan UsageResolution = TimeSpan.FromMinutes(1);
@@ -40,9 +41,11 @@ public sealed class TokenLookup(LatchkeyDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Moves the installation's LastUsedAt to now when it is older than <see cref="UsageResolution"/>. The value
-    /// read with the token spares the write almost always; the conditional UPDATE lets one of many parallel
-    /// requests, on any node, win the rest.
+    /// Moves the installation's LastUsedAt to now when it is older than <see cref="UsageResolution"/>, for the
+    /// "last used" column of the installation pages and API. The hot path (every Bearer check, every resource-server
+    /// introspection) mostly does not write: the value read with the token spares the write until the stored one is
+    /// a minute old, and the conditional UPDATE lets one of many parallel requests, on any node, win the rest. A
+    /// failed write (a busy SQLite file, a lost connection) is logged and never fails the request that used the token.
     /// </summary>
     public async Task RecordUseAsync(TokenRecord token, CancellationToken ct)
     {
@@ -52,10 +55,20 @@ public sealed class TokenLookup(LatchkeyDbContext db, TimeProvider clock)
         {
             return;
         }
-        await db.Installations
-            .Where(i => i.Id == token.InstallationId && (i.LastUsedAt == null || i.LastUsedAt < staleBefore))
-            .ExecuteUpdateAsync(set => set.SetProperty(i => i.LastUsedAt, now), ct);
+        try
+        {
+            await db.Installations
+                .Where(i => i.Id == token.InstallationId && (i.LastUsedAt == null || i.LastUsedAt < staleBefore))
+                .ExecuteUpdateAsync(set => set.SetProperty(i => i.LastUsedAt, now), ct);
+        }
+        catch (DbException e)
+        {
+            LogUsageNotRecorded(logger, token.InstallationId, e);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record that installation {InstallationId} was used; the request goes on.")]
+    private static partial void LogUsageNotRecorded(ILogger logger, Guid installationId, Exception exception);
 
     private static bool IsWellFormed(string? token, TokenPrefixes prefixes, TokenKind? kind) =>
         (kind is null or TokenKind.AccessToken && TokenCodec.IsWellFormed(token, prefixes.AccessToken))

@@ -1,6 +1,7 @@
 using Latchkey.Installations;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Latchkey.Tokens;
 
@@ -72,7 +73,7 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         await db.Tokens
             .Where(t => t.InstallationId == installation.Id && t.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
-        var set = AddTokenSet(installation.AppId, installation.Id, scopes, familyId, prefixes, lifetimes, withRefreshToken, now);
+        var (set, _) = AddTokenSet(installation.AppId, installation.Id, scopes, familyId, prefixes, lifetimes, withRefreshToken, now);
         await db.SaveChangesAsync(ct);
         if (transaction is not null)
         {
@@ -82,36 +83,31 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Exchanges a refresh token for a new set in one transaction (RFC 6749 §6, RFC 9700 §4.14.2):
-    /// the presented token is marked rotated by a conditional UPDATE, its family's access tokens are
-    /// revoked, and the new set joins the family. Presenting a rotated token again revokes the family.
+    /// Exchanges a refresh token for a new set (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2), in one
+    /// transaction under the installation's lock: the presented token is marked rotated, its family's access tokens are
+    /// revoked, and the new set joins the family. Presenting a rotated token again revokes the family, unless it comes
+    /// within <see cref="TokenLifetimes.RefreshReuseGrace"/> of the first rotation and the successor has not been
+    /// rotated: then the unused successor set is revoked and a new one issued in its place (a lost response, retried).
     /// </summary>
     public async Task<(RefreshOutcome Outcome, IssuedToken? Presented, TokenSet? Issued)> RotateRefreshTokenAsync(
         string refreshToken, long appId, Func<IssuedToken, IReadOnlyList<string>?> narrowScopes,
         TokenPrefixes prefixes, TokenLifetimes lifetimes, CancellationToken ct)
     {
         var hash = TokenCodec.Hash(refreshToken);
-        var now = clock.GetUtcNow();
         var presented = await db.Tokens.AsNoTracking()
             .SingleOrDefaultAsync(t => t.Hash == hash && t.Kind == TokenKind.RefreshToken, ct);
         if (presented is null || presented.AppId != appId)
         {
             return (RefreshOutcome.Unknown, null, null);
         }
-        if (presented.RevokedAt is not null)
+        // A first look, without a lock, turns away what changes nothing: those states never change back.
+        var verdict = presented.Judge(clock.GetUtcNow(), lifetimes.RefreshReuseGrace);
+        if (Final(verdict) is { } final)
         {
-            return (RefreshOutcome.Revoked, presented, null);
+            return (final, presented, null);
         }
-        if (presented.RotatedAt is not null)
-        {
-            await RevokeFamilyAsync(presented.FamilyId, ct);
-            return (RefreshOutcome.ReuseDetected, presented, null);
-        }
-        if (presented.ExpiresAt <= now)
-        {
-            return (RefreshOutcome.Expired, presented, null);
-        }
-        if (narrowScopes(presented) is not { } scopes)
+        var scopes = narrowScopes(presented);
+        if (scopes is null && verdict is RefreshVerdict.Rotate or RefreshVerdict.ReplaceSuccessor)
         {
             return (RefreshOutcome.ScopeWidened, presented, null);
         }
@@ -122,24 +118,75 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
             // Uninstalled since the lookup above: the uninstall has revoked this token too.
             return (RefreshOutcome.Revoked, presented, null);
         }
-        var won = await db.Tokens
-            .Where(t => t.Id == presented.Id && t.RotatedAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RotatedAt, now), ct) == 1;
-        if (!won)
+        // Under the lock nothing else issues to this installation, so the row as read now is the one to act on: a
+        // parallel request that rotated it first has committed, and this one is judged as presenting a rotated token.
+        presented = await db.Tokens.AsNoTracking().SingleAsync(t => t.Id == presented.Id, ct);
+        var now = clock.GetUtcNow();
+        verdict = presented.Judge(now, lifetimes.RefreshReuseGrace);
+        if (Final(verdict) is { } changed)
         {
-            // A parallel request rotated it first: this presentation is a reuse.
-            await transaction.RollbackAsync(ct);
-            await RevokeFamilyAsync(presented.FamilyId, ct);
-            return (RefreshOutcome.ReuseDetected, presented, null);
+            return (changed, presented, null);
+        }
+        if (verdict is RefreshVerdict.Reuse or RefreshVerdict.ReplacedReuse)
+        {
+            return (await RevokeForReuseAsync(presented, verdict, transaction, ct), presented, null);
+        }
+        // Rotated now, or (within the grace) keeping its first rotation's time, so retries do not stretch the grace.
+        // Conditional, because a replayed code revokes a family without this lock (AuthorizationCodeGrant).
+        var presentedId = presented.Id;
+        if (await db.Tokens
+                .Where(t => t.Id == presentedId && t.RevokedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RotatedAt, t => t.RotatedAt ?? now), ct) == 0)
+        {
+            return (RefreshOutcome.Revoked, presented, null);
+        }
+        if (verdict is RefreshVerdict.ReplaceSuccessor && !await RevokeUnusedSuccessorAsync(presented, now, ct))
+        {
+            return (await RevokeForReuseAsync(presented, RefreshVerdict.Reuse, transaction, ct), presented, null);
         }
         await db.Tokens
             .Where(t => t.FamilyId == presented.FamilyId && t.Kind == TokenKind.AccessToken && t.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
-        var issued = AddTokenSet(presented.AppId, presented.InstallationId, scopes, presented.FamilyId, prefixes, lifetimes, withRefreshToken: true, now);
+        var (issued, successor) = AddTokenSet(presented.AppId, presented.InstallationId, scopes!, presented.FamilyId,
+            prefixes, lifetimes, withRefreshToken: true, now);
         await db.SaveChangesAsync(ct);
+        // The presented token, and the successor it just replaced, name the new refresh token as what took their place.
+        var replacedSuccessor = verdict is RefreshVerdict.ReplaceSuccessor ? presented.ReplacedById : null;
+        await db.Tokens
+            .Where(t => t.Id == presentedId || t.Id == replacedSuccessor)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.ReplacedById, successor!.Id), ct);
         await transaction.CommitAsync(ct);
         return (RefreshOutcome.Rotated, presented, issued);
     }
+
+    /// <summary>RFC 9700 §4.14.2: the presented token is in two hands, so the whole family goes, in the locked transaction.</summary>
+    private async Task<RefreshOutcome> RevokeForReuseAsync(IssuedToken presented, RefreshVerdict verdict,
+        IDbContextTransaction transaction, CancellationToken ct)
+    {
+        await RevokeFamilyAsync(presented.FamilyId, ct);
+        await transaction.CommitAsync(ct);
+        return verdict is RefreshVerdict.ReplacedReuse ? RefreshOutcome.ReplacedReuseDetected : RefreshOutcome.ReuseDetected;
+    }
+
+    /// <summary>The outcome of a verdict that changes nothing; null when the request goes on.</summary>
+    private static RefreshOutcome? Final(RefreshVerdict verdict) => verdict switch
+    {
+        RefreshVerdict.AlreadyRotated => RefreshOutcome.AlreadyRotated,
+        RefreshVerdict.Revoked => RefreshOutcome.Revoked,
+        RefreshVerdict.Expired => RefreshOutcome.Expired,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Revokes the presented token's successor, if it is still unused (never rotated), with one conditional UPDATE.
+    /// False when it was rotated, which ends the grace: the token presented now is being reused. Also false for a
+    /// token rotated before successors were recorded, whose successor is unknown.
+    /// </summary>
+    private async Task<bool> RevokeUnusedSuccessorAsync(IssuedToken presented, DateTimeOffset now, CancellationToken ct) =>
+        presented.ReplacedById is { } successorId
+        && await db.Tokens
+            .Where(t => t.Id == successorId && t.RotatedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 1;
 
     /// <summary>Revokes every live token of a family: what a replayed code or a reused refresh token issued.</summary>
     public Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken ct)
@@ -153,21 +200,29 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
     /// <summary>
     /// RFC 7009 §2.1: revokes a token that <paramref name="appId"/> holds. A refresh token takes its whole family
     /// with it (the RFC's "SHOULD also invalidate all access tokens based on the same authorization grant"); an access
-    /// token only itself. Another app's token, an unknown one or one already revoked changes nothing. The presented row
-    /// is revoked first, in the transaction, which takes its row lock: a refresh rotating it in parallel either commits
-    /// first, and its new tokens are then revoked with the family, or finds it revoked and issues nothing.
+    /// token only itself, even one already revoked or rotated. Another app's token or an unknown one changes nothing. It takes the
+    /// installation's lock first, as every issuance does, so a refresh rotating in parallel either commits first, and
+    /// its new tokens are then revoked with the family, or runs after and finds the token revoked.
     /// </summary>
     public async Task RevokeAsync(string token, long appId, CancellationToken ct)
     {
         var hash = TokenCodec.Hash(token);
-        var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var presented = db.Tokens.Where(t => t.Hash == hash && t.AppId == appId);
-        if (await presented.ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, t => t.RevokedAt ?? now), ct) == 0)
+        var row = await db.Tokens.AsNoTracking()
+            .Where(t => t.Hash == hash && t.AppId == appId)
+            .Select(t => new { t.Id, t.Kind, t.FamilyId, t.InstallationId })
+            .SingleOrDefaultAsync(ct);
+        if (row is null)
         {
             return;
         }
-        var row = await presented.AsNoTracking().Select(t => new { t.Kind, t.FamilyId }).SingleAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await LockLiveInstallationAsync(row.InstallationId, ct))
+        {
+            // Uninstalled: the uninstall revoked every token of the installation.
+            return;
+        }
+        var now = clock.GetUtcNow();
+        await db.Tokens.Where(t => t.Id == row.Id && t.RevokedAt == null).ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
         if (row.Kind == TokenKind.RefreshToken)
         {
             await RevokeFamilyAsync(row.FamilyId, ct);
@@ -188,29 +243,32 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
 
     /// <summary>
     /// Takes the installation's row lock until the transaction ends, and says whether it is still live.
-    /// Every operation that issues tokens takes it first. Under PostgreSQL's read committed, two issuing
-    /// transactions would otherwise each revoke the live tokens they can see and add their own, leaving
-    /// two live sets; queued on this lock, the second one's revoking UPDATE starts after the first commits
-    /// and so sees its set. An uninstall (<see cref="InstallationStore.RevokeAsync"/>) takes the same lock,
-    /// so nothing is issued to an installation revoked meanwhile. SQLite runs one writing transaction at a
-    /// time, so there the lock only reports liveness.
+    /// Every operation that issues tokens takes it first, and so do refresh reuse detection and revocation.
+    /// Under PostgreSQL's read committed, two issuing transactions would otherwise each revoke the live tokens
+    /// they can see and add their own, leaving two live sets; queued on this lock, the second one's revoking
+    /// UPDATE starts after the first commits and so sees its set. A family revocation queued on it likewise
+    /// sees, and revokes, a set a parallel rotation was adding; and since token rows are only locked after it,
+    /// those operations never deadlock on each other. An uninstall (<see cref="InstallationStore.RevokeAsync"/>)
+    /// takes the same lock, so nothing is issued to an installation revoked meanwhile. SQLite runs one writing
+    /// transaction at a time, so there the lock only reports liveness.
     /// </summary>
     private async Task<bool> LockLiveInstallationAsync(Guid installationId, CancellationToken ct) =>
         await db.Installations
             .Where(i => i.Id == installationId && i.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(i => i.UpdatedAt, i => i.UpdatedAt), ct) == 1;
 
-    private TokenSet AddTokenSet(long appId, Guid installationId, IReadOnlyList<string> scopes, Guid familyId,
+    /// <summary>Adds a set to the context, unsaved; the refresh token's row has its id once saved.</summary>
+    private (TokenSet Set, IssuedToken? RefreshRow) AddTokenSet(long appId, Guid installationId, IReadOnlyList<string> scopes, Guid familyId,
         TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, DateTimeOffset now)
     {
-        var access = Add(TokenKind.AccessToken, prefixes.AccessToken, lifetimes.AccessToken);
-        var refresh = withRefreshToken ? Add(TokenKind.RefreshToken, prefixes.RefreshToken, lifetimes.RefreshToken) : null;
-        return new TokenSet(access, now + lifetimes.AccessToken, refresh, scopes, familyId);
+        var (access, _) = Add(TokenKind.AccessToken, prefixes.AccessToken, lifetimes.AccessToken);
+        var (refresh, refreshRow) = withRefreshToken ? Add(TokenKind.RefreshToken, prefixes.RefreshToken, lifetimes.RefreshToken) : default;
+        return (new TokenSet(access, now + lifetimes.AccessToken, refresh, scopes, familyId), refreshRow);
 
-        string Add(TokenKind kind, string prefix, TimeSpan? lifetime)
+        (string Plaintext, IssuedToken Row) Add(TokenKind kind, string prefix, TimeSpan? lifetime)
         {
             var plaintext = TokenCodec.Mint(prefix);
-            db.Tokens.Add(new IssuedToken
+            var row = new IssuedToken
             {
                 Hash = TokenCodec.Hash(plaintext),
                 Kind = kind,
@@ -220,8 +278,9 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
                 Scopes = [.. scopes],
                 CreatedAt = now,
                 ExpiresAt = now + lifetime,
-            });
-            return plaintext;
+            };
+            db.Tokens.Add(row);
+            return (plaintext, row);
         }
     }
 }
@@ -237,7 +296,12 @@ public enum CodeConsumption
 public enum RefreshOutcome
 {
     Rotated,
+    /// <summary>A rotated token presented outside the grace, or after its successor was rotated: the family was revoked.</summary>
     ReuseDetected,
+    /// <summary>A successor replaced during the grace, presented after all: the family was revoked.</summary>
+    ReplacedReuseDetected,
+    /// <summary>A rotated token whose family had already been revoked: nothing changed.</summary>
+    AlreadyRotated,
     Revoked,
     Expired,
     ScopeWidened,

@@ -34,7 +34,16 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
         Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
-        return await StartAsync(database.ConnectionString, settings, services, database);
+        try
+        {
+            return await StartAsync(database.ConnectionString, settings, services, database);
+        }
+        catch
+        {
+            // A server that refuses to start (a test of configuration validation) leaves no database behind.
+            await database.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A server over an existing database that it neither migrates nor deletes.</summary>
@@ -53,8 +62,16 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = LatchkeyServer.Build(builder);
-        await app.PrepareDatabaseAsync();
-        await app.StartAsync();
+        try
+        {
+            await app.PrepareDatabaseAsync();
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new LatchkeyTestServer(app, connectionString, owned);
     }
 

@@ -173,6 +173,8 @@ public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixtu
     [
         "revoked", "expired", "replaced_by_refresh", "rotated_refresh", "unknown", "malformed", "broken_checksum",
         "uninstalled", "refresh_token_for_a_resource_server", "another_apps_access_token", "another_apps_refresh_token",
+        "suspended_app", "authorization_code", "consumed_authorization_code", "client_secret", "another_profiles_unknown_token",
+        "oversized_lookalike",
     ];
 
     [Theory, MemberData(nameof(DeadTokens))]
@@ -194,10 +196,36 @@ public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixtu
             "refresh_token_for_a_resource_server" => (refresh, resourceServer),
             "another_apps_access_token" => (access, Other.Basic),
             "another_apps_refresh_token" => (refresh, Other.Basic),
+            "suspended_app" => (await SuspendedAppsTokenAsync(), resourceServer),
+            "authorization_code" => ((await Server.CodeAsync(Client.App, Client.OrganizationId, Client.UserId)).Code, resourceServer),
+            "consumed_authorization_code" => (await ConsumedCodeAsync(), Client.Basic),
+            "client_secret" => (Client.Secret!, resourceServer),
+            "another_profiles_unknown_token" => (TokenCodec.Mint(TokenPrefixes.FeatureOs.AccessToken), resourceServer),
+            "oversized_lookalike" => (access + new string('a', 4000), resourceServer),
             _ => throw new ArgumentOutOfRangeException(nameof(dead)),
         };
 
         await AssertInactiveAsync(await Introspect(http, asked.Caller, asked.Token));
+    }
+
+    private async Task<string> SuspendedAppsTokenAsync()
+    {
+        var client = await Server.ClientAsync();
+        var (access, _) = await Server.SelfTokensAsync(client);
+        await Server.WithDbAsync(db => db.Apps.Where(a => a.Id == client.App.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Status, Latchkey.Apps.AppStatus.Suspended)));
+        return access;
+    }
+
+    private async Task<string> ConsumedCodeAsync()
+    {
+        var (_, code) = await Server.CodeAsync(Client.App, Client.OrganizationId, Client.UserId);
+        using var http = Server.CreateClient();
+        var (status, _, response) = await http.ExchangeAsync(OAuthClient.Form("/oauth/token",
+            [new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", SeedTokens.Callback)], Client.Basic));
+        response.Dispose();
+        Assert.Equal(HttpStatusCode.OK, status);
+        return code;
     }
 
     private static async Task<string> RevokedAsync(HttpClient http, string token, (string, string) client)
@@ -235,20 +263,33 @@ public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixtu
     [InlineData("unknown_id")]
     [InlineData("malformed_secret")]
     [InlineData("app_secret")]
+    [InlineData("empty_secret")]
+    [InlineData("revoked")]
+    [InlineData("sent_in_the_body")]
     public async Task WrongResourceServerCredentials_Are401(string wrong)
     {
         using var http = Server.CreateClient();
         var (id, secret) = await Server.ResourceServerAsync();
         var (access, _) = await Server.SelfTokensAsync(Client);
-        var credentials = wrong switch
+        if (wrong == "revoked")
         {
-            "wrong_secret" => (id, TokenCodec.Mint("lkrss_")),
-            "unknown_id" => (TokenCodec.Mint("lkrs_"), secret),
-            "malformed_secret" => (id, secret[..^1]),
-            _ => (id, Client.Secret!),
-        };
+            await Server.WithDbAsync(db => db.ResourceServers.Where(r => r.ClientId == id)
+                .ExecuteUpdateAsync(set => set.SetProperty(r => r.RevokedAt, DateTimeOffset.UtcNow)));
+        }
+        // Resource servers authenticate with HTTP Basic only; in the body their id is no client's.
+        using var response = wrong == "sent_in_the_body"
+            ? await Introspect(http, null, access, ("client_id", id), ("client_secret", secret))
+            : await Introspect(http, wrong switch
+            {
+                "wrong_secret" => (id, TokenCodec.Mint("lkrss_")),
+                "unknown_id" => (TokenCodec.Mint("lkrs_"), secret),
+                "malformed_secret" => (id, secret[..^1]),
+                "empty_secret" => (id, ""),
+                "revoked" => (id, secret),
+                _ => (id, Client.Secret!),
+            }, access);
 
-        await AssertErrorAsync(await Introspect(http, credentials, access), HttpStatusCode.Unauthorized, "invalid_client");
+        await AssertErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_client");
     }
 
     [Fact]
@@ -309,11 +350,23 @@ public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixtu
         await AssertErrorAsync(await http.SendAsync(OAuthClient.Form(Path + "?token=" + access, [], Client.Basic)), HttpStatusCode.BadRequest, "invalid_request");
     }
 
-    [Fact]
-    public async Task Get_IsNotAllowed()
+    [Theory, MemberData(nameof(TokenStyleInput.WrongMethods), MemberType = typeof(TokenStyleInput))]
+    public async Task AnotherMethodThanPost_Is405(string method)
     {
         using var http = Server.CreateClient();
 
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(Path + "?token=x")).StatusCode);
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), Path + "?token=x"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(TokenStyleInput.OversizedBodies), MemberType = typeof(TokenStyleInput))]
+    public async Task OversizedBody_IsInvalidRequest(string @case)
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertErrorAsync(await http.SendAsync(TokenStyleInput.Raw(Path, "application/x-www-form-urlencoded",
+            TokenStyleInput.OversizedBody(@case, access), await Server.ResourceServerAsync())), HttpStatusCode.BadRequest, "invalid_request");
     }
 }

@@ -1,6 +1,7 @@
 using Latchkey.Profiles;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tokens;
+using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Protocol;
 
@@ -90,6 +91,7 @@ public sealed class RevocationEndpointTests(TokenServer shared) : IClassFixture<
     [InlineData("malformed")]
     [InlineData("another_profiles_prefix")]
     [InlineData("client_secret")]
+    [InlineData("authorization_code")]
     public async Task UnknownOrMalformedToken_Is200(string tokenKind)
     {
         using var http = Server.CreateClient();
@@ -99,6 +101,7 @@ public sealed class RevocationEndpointTests(TokenServer shared) : IClassFixture<
             "unknown_refresh" => TokenCodec.Mint(TokenPrefixes.Default.RefreshToken),
             "another_profiles_prefix" => TokenCodec.Mint(TokenPrefixes.FeatureOs.AccessToken),
             "client_secret" => Client.Secret!,
+            "authorization_code" => (await Server.CodeAsync(Client.App, Client.OrganizationId, Client.UserId)).Code,
             _ => "not-a-token",
         };
 
@@ -223,12 +226,127 @@ public sealed class RevocationEndpointTests(TokenServer shared) : IClassFixture<
         Assert.True(await Server.IsLiveAsync(access));
     }
 
-    [Fact]
-    public async Task Get_IsNotAllowed()
+    [Theory, MemberData(nameof(TokenStyleInput.WrongMethods), MemberType = typeof(TokenStyleInput))]
+    public async Task AnotherMethodThanPost_Is405(string method)
     {
         using var http = Server.CreateClient();
 
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(Path + "?token=x")).StatusCode);
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), Path + "?token=x"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(TokenStyleInput.OversizedBodies), MemberType = typeof(TokenStyleInput))]
+    public async Task OversizedBody_IsInvalidRequest_AndRevokesNothing(string @case)
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        using var response = await http.SendAsync(TokenStyleInput.Raw(Path, "application/x-www-form-urlencoded", TokenStyleInput.OversizedBody(@case, access), Client.Basic));
+
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.True(await Server.IsLiveAsync(access));
+    }
+
+    [Fact]
+    public async Task AFormWithACharset_IsAForm()
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        AssertRevoked(await http.SendAsync(TokenStyleInput.Raw(Path, "application/x-www-form-urlencoded; charset=utf-8", "token=" + access, Client.Basic)));
+
+        Assert.False(await Server.IsLiveAsync(access));
+    }
+
+    /// <summary>RFC 7009 §2.1: revocation is the client's; resource-server credentials only introspect.</summary>
+    [Fact]
+    public async Task ResourceServerCredentials_AreNoClient_401_AndRevokeNothing()
+    {
+        using var http = Server.CreateClient();
+        var (access, _) = await Server.SelfTokensAsync(Client);
+
+        await AssertErrorAsync(await http.SendAsync(Revoke(await Server.ResourceServerAsync(), ("token", access))), HttpStatusCode.Unauthorized, "invalid_client");
+
+        Assert.True(await Server.IsLiveAsync(access));
+    }
+
+    [Fact]
+    public async Task APublicClient_PresentingAnotherAppsToken_Is200_AndNothingChanges()
+    {
+        using var http = Server.CreateClient();
+        var spa = await Server.ClientAsync(isPublic: true);
+        var (access, refresh) = await Server.SelfTokensAsync(Client);
+
+        AssertRevoked(await http.SendAsync(Revoke(null, ("token", refresh), ("client_id", spa.App.ClientId))));
+
+        Assert.True(await Server.IsLiveAsync(access));
+        Assert.True(await Server.IsLiveAsync(refresh));
+    }
+
+    [Fact]
+    public async Task AnExpiredAccessToken_Is200()
+    {
+        using var http = Server.CreateClient();
+        var client = await Server.ClientAsync();
+        var expired = await Server.ExpiredAccessTokenAsync(client);
+
+        AssertRevoked(await http.SendAsync(Revoke(client.Basic, ("token", expired))));
+
+        Assert.False(await Server.IsLiveAsync(expired));
+    }
+
+    /// <summary>RFC 7009 §2.1: a refresh token, even one already exchanged, stands for its grant; the grant's current tokens go too.</summary>
+    [Fact]
+    public async Task ARotatedRefreshToken_Is200_AndRevokesItsFamily()
+    {
+        using var http = Server.CreateClient();
+        var (_, rotated) = await Server.SelfTokensAsync(Client);
+        var (access, refresh) = await Server.RefreshAsync(Client, rotated);
+
+        AssertRevoked(await http.SendAsync(Revoke(Client.Basic, ("token", rotated))));
+
+        await AssertInvalidTokenAtSessionAsync(http, access);
+        Assert.False(await Server.IsLiveAsync(refresh));
+    }
+
+    [Fact]
+    public async Task AnUninstalledInstallationsToken_Is200()
+    {
+        using var http = Server.CreateClient();
+        var client = await Server.ClientAsync();
+        var (access, refresh) = await Server.SelfTokensAsync(client);
+        var installation = await Server.WithDbAsync(db => db.Installations.SingleAsync(i => i.AppId == client.App.Id));
+        await Server.WithScopeAsync(s => s.GetRequiredService<Latchkey.Installations.InstallationStore>().RevokeAsync(installation.Id, default));
+
+        AssertRevoked(await http.SendAsync(Revoke(client.Basic, ("token", refresh))));
+        AssertRevoked(await http.SendAsync(Revoke(client.Basic, ("token", access))));
+
+        Assert.False(await Server.IsLiveAsync(access));
+    }
+
+    /// <summary>Revocation takes the installation's lock like a rotation does: whichever commits first, nothing of the family stays live.</summary>
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task RevocationRacingRefreshes_LeavesNothingLive(DatabaseKind kind)
+    {
+        await using var server = await LatchkeyTestServer.StartAsync(kind);
+        var client = await server.ClientAsync();
+        using var http = server.CreateClient();
+        for (var round = 0; round < 10; round++)
+        {
+            var (_, refresh) = await server.SelfTokensAsync(client);
+            (string, string)[] exchange = [("grant_type", "refresh_token"), ("refresh_token", refresh)];
+
+            var results = await TokenRace.RaceAsync(server, client.Basic, [exchange, exchange], async () =>
+                AssertRevoked(await http.SendAsync(Revoke(client.Basic, ("token", refresh)))));
+
+            foreach (var issued in results.Where(r => r.Status == HttpStatusCode.OK).Select(r => r.Body))
+            {
+                Assert.False(await server.IsLiveAsync(issued.GetProperty("access_token").GetString()!));
+                Assert.False(await server.IsLiveAsync(issued.GetProperty("refresh_token").GetString()!));
+            }
+            Assert.All(results, r => Assert.True(r.Status == HttpStatusCode.OK || r.Body.GetProperty("error").GetString() == "invalid_grant"));
+        }
     }
 
     [Fact]

@@ -64,28 +64,9 @@ public sealed class TokenConcurrencyTests(TokenConcurrencyTests.Servers servers)
         RaceAsync(client, Enumerable.Repeat(fields, Parallel).ToList());
 
     /// <summary>Sends the token requests, all released at once with <paramref name="alongside"/>.</summary>
-    private static async Task<(HttpStatusCode Status, JsonElement Body)[]> RaceAsync(Client client,
-        IReadOnlyList<(string Key, string Value)[]> requests, Func<Task>? alongside = null)
-    {
-        using var http = client.Server.CreateClient();
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var sent = requests.Select(fields => Task.Run(async () =>
-        {
-            using var request = OAuthClient.Form("/oauth/token", fields.Select(f => KeyValuePair.Create(f.Key, f.Value)), (client.App.ClientId, client.Secret));
-            await start.Task;
-            var (status, body, response) = await http.ExchangeAsync(request);
-            response.Dispose();
-            return (status, body);
-        })).ToArray();
-        var other = Task.Run(async () =>
-        {
-            await start.Task;
-            await (alongside?.Invoke() ?? Task.CompletedTask);
-        });
-        start.SetResult();
-        await other;
-        return await Task.WhenAll(sent);
-    }
+    private static Task<(HttpStatusCode Status, JsonElement Body)[]> RaceAsync(Client client,
+        IReadOnlyList<(string Key, string Value)[]> requests, Func<Task>? alongside = null) =>
+        TokenRace.RaceAsync(client.Server, (client.App.ClientId, client.Secret), requests, alongside);
 
     private static (string, string)[] Redemption(string code) =>
         [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Callback)];

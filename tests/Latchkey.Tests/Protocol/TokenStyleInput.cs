@@ -17,11 +17,34 @@ public static class TokenStyleInput
         "token={token}&token={token}",
         "token={token}&token_type_hint=access_token&token_type_hint=refresh_token",
         "token={token}&client_id=a&client_id=b",
+        "token={token}&client_secret=a&client_secret=b",
         "token=" + new string('a', 5000),
+        "token={token}&token_type_hint=" + new string('a', 5000),
     };
 
+    /// <summary>Bodies past the form's limits (OAuthHttp.ReadFormAsync), named rather than shown. Each is invalid_request.</summary>
+    public static TheoryData<string> OversizedBodies => new()
+    {
+        "body_over_64_KiB",
+        "over_64_parameters",
+        "parameter_name_over_256_characters",
+    };
+
+    public static string OversizedBody(string @case, string token) => @case switch
+    {
+        "body_over_64_KiB" => $"token={token}&padding=" + new string('a', 65 * 1024),
+        "over_64_parameters" => $"token={token}&" + string.Join('&', Enumerable.Range(0, 64).Select(i => $"p{i}=x")),
+        "parameter_name_over_256_characters" => $"token={token}&{new string('k', 300)}=x",
+        _ => throw new ArgumentOutOfRangeException(nameof(@case)),
+    };
+
+    /// <summary>Every method but POST (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1): 405.</summary>
+    public static TheoryData<string> WrongMethods => new() { "GET", "PUT", "PATCH", "DELETE" };
+
+    /// <summary>Content types that are not a form, and none at all ("").</summary>
     public static TheoryData<string, string> WrongContentTypes => new()
     {
+        { "", "token={token}" },
         { "application/json", "{\"token\":\"{token}\"}" },
         { "text/plain", "token={token}" },
         { "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{token}\r\n--x--" },
@@ -43,7 +66,7 @@ public static class TokenStyleInput
     public static HttpRequestMessage Raw(string path, string contentType, string body, (string Id, string Secret) basic)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Content.Headers.ContentType = contentType.Length > 0 ? MediaTypeHeaderValue.Parse(contentType) : null;
         request.Headers.Authorization = OAuthClient.BasicHeader(basic.Id, basic.Secret);
         return request;
     }

@@ -3,7 +3,10 @@ using Latchkey.Tokens;
 
 namespace Latchkey.Protocol.Grants;
 
-/// <summary>RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once.</summary>
+/// <summary>
+/// RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once, or again within the operator's
+/// lost-response grace while its successor is unused (<see cref="TokenLifetimes.RefreshReuseGrace"/>).
+/// </summary>
 public sealed class RefreshTokenGrant(TokenStore tokens, ProfilePolicies profiles) : IGrant
 {
     public string GrantType => "refresh_token";
@@ -24,12 +27,18 @@ public sealed class RefreshTokenGrant(TokenStore tokens, ProfilePolicies profile
 
         var (outcome, _, issued) = await tokens.RotateRefreshTokenAsync(refreshToken, app.Id,
             presented => Narrow(presented.Scopes, requested), policy.Prefixes, policy.Lifetimes, ct);
+        // RFC 6749 §5.2: every refusal of the token itself is invalid_grant. The description says what happened and
+        // whether this very request revoked the authorization: a developer can tell a stale token from a stolen one.
         return outcome switch
         {
             RefreshOutcome.Rotated => issued!,
             RefreshOutcome.ReuseDetected => OAuthError.InvalidGrant(
-                "Reuse detected: this refresh token was already exchanged, so every token of this authorization was revoked. Authorize again."),
-            RefreshOutcome.Revoked => OAuthError.InvalidGrant("The refresh token was revoked."),
+                "Reuse detected: this refresh token was already exchanged for a new one, so every token of this authorization was revoked. Authorize again."),
+            RefreshOutcome.ReplacedReuseDetected => OAuthError.InvalidGrant(
+                "Reuse detected: this refresh token was replaced when the one before it was presented again, so every token of this authorization was revoked. Authorize again."),
+            RefreshOutcome.AlreadyRotated => OAuthError.InvalidGrant(
+                "This refresh token was already exchanged for a new one, and this authorization has been revoked since. Authorize again."),
+            RefreshOutcome.Revoked => OAuthError.InvalidGrant("The refresh token was revoked. Authorize again."),
             RefreshOutcome.Expired => OAuthError.InvalidGrant("The refresh token has expired; authorize again."),
             RefreshOutcome.ScopeWidened => OAuthError.InvalidScope("A refresh can narrow the scope, never widen it (RFC 6749 §6)."),
             _ => OAuthError.InvalidGrant("The refresh token is not one this server issued to this client."),
