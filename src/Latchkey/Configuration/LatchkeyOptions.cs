@@ -1,4 +1,5 @@
 using Latchkey.Profiles;
+using Latchkey.Profiles.Onboardbase;
 using Latchkey.Scopes;
 using Latchkey.Tokens;
 
@@ -28,6 +29,9 @@ public sealed class LatchkeyOptions
 
     /// <summary>Lifetimes of codes and tokens (DESIGN.md "Tokens").</summary>
     public TokenLifetimes Lifetimes { get; set; } = new();
+
+    /// <summary>The Onboardbase profile's settings (seed 003).</summary>
+    public OnboardbaseOptions Onboardbase { get; set; } = new();
 
     /// <summary>The operator's scope catalogue. Empty: the default profile's built-in catalogue.</summary>
     public List<ScopeDefinition> Scopes { get; set; } = [];

@@ -2,6 +2,7 @@ using Latchkey.Accounts;
 using Latchkey.Configuration;
 using Latchkey.Management.Api;
 using Latchkey.Profiles.Fub;
+using Latchkey.Profiles.Onboardbase;
 using Latchkey.Protocol;
 using Latchkey.Sessions;
 using Latchkey.Storage;
@@ -41,6 +42,7 @@ public static class LatchkeyServer
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "latchkey.antiforgery");
         services.AddProblemDetails();
         services.AddLatchkeyProtocol();
+        services.AddOnboardbase();
         services.AddManagementApi();
         return builder;
     }

@@ -1,4 +1,5 @@
 using Latchkey.Configuration;
+using Latchkey.Profiles.Onboardbase;
 using Latchkey.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -22,11 +23,27 @@ public sealed class ProfilePolicies(IOptions<LatchkeyOptions> options)
         RefreshToken = TimeSpan.FromDays(90),
     };
 
-    public ProfilePolicy For(ProfileName profile) => new(ProfileTokenPrefixes.For(profile), LifetimesOf(profile), IssuesRefreshTokens: true);
+    public ProfilePolicy For(ProfileName profile) => new(ProfileTokenPrefixes.For(profile), LifetimesOf(profile), IssuesRefreshTokens(profile));
 
     private TokenLifetimes LifetimesOf(ProfileName profile) => profile switch
     {
         ProfileName.Fub => Fub,
+        ProfileName.Onboardbase => Onboardbase,
         _ => options.Value.Lifetimes,
+    };
+
+    /// <summary>Onboardbase (seed 003): an API key that lives <see cref="OnboardbaseOptions.ApiKeyLifetime"/>; codes as the operator set them.</summary>
+    private TokenLifetimes Onboardbase => new()
+    {
+        AuthorizationCode = options.Value.Lifetimes.AuthorizationCode,
+        AccessToken = options.Value.Onboardbase.ApiKeyLifetime,
+        RefreshToken = null,
+    };
+
+    private static bool IssuesRefreshTokens(ProfileName profile) => profile switch
+    {
+        // Seed 003 issues an API key and nothing to renew it with.
+        ProfileName.Onboardbase => false,
+        _ => true,
     };
 }

@@ -21,6 +21,8 @@ public sealed class IssuedToken
     public DateTimeOffset? RevokedAt { get; set; }
     /// <summary>For a refresh token: when it was exchanged for its successor.</summary>
     public DateTimeOffset? RotatedAt { get; set; }
+    /// <summary>The hash of the passphrase issued with this access token (Onboardbase's API key, seed 003); null for every other token.</summary>
+    public byte[]? PassphraseHash { get; set; }
 
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && RotatedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }
