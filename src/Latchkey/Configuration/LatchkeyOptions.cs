@@ -1,5 +1,6 @@
 using Latchkey.Profiles;
 using Latchkey.Profiles.Fillout;
+using Latchkey.Profiles.Onboardbase;
 using Latchkey.Scopes;
 using Latchkey.Tokens;
 
@@ -29,6 +30,9 @@ public sealed class LatchkeyOptions
 
     /// <summary>Lifetimes of codes and tokens (DESIGN.md "Tokens").</summary>
     public TokenLifetimes Lifetimes { get; set; } = new();
+
+    /// <summary>The Onboardbase profile's settings (seed 003).</summary>
+    public OnboardbaseOptions Onboardbase { get; set; } = new();
 
     /// <summary>The operator's scope catalogue. Empty: the default profile's built-in catalogue.</summary>
     public List<ScopeDefinition> Scopes { get; set; } = [];

@@ -3,6 +3,7 @@ using Latchkey.Configuration;
 using Latchkey.Management.Api;
 using Latchkey.Profiles.Fillout;
 using Latchkey.Profiles.Fub;
+using Latchkey.Profiles.Onboardbase;
 using Latchkey.Protocol;
 using Latchkey.Sessions;
 using Latchkey.Storage;
@@ -42,6 +43,7 @@ public static class LatchkeyServer
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "latchkey.antiforgery");
         services.AddProblemDetails();
         services.AddLatchkeyProtocol();
+        services.AddOnboardbase();
         services.AddManagementApi();
         services.AddFilloutProfile();
         return builder;

@@ -1,4 +1,5 @@
 using Latchkey.Configuration;
+using Latchkey.Profiles.Onboardbase;
 using Latchkey.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -26,13 +27,28 @@ public sealed class ProfilePolicies(IOptions<LatchkeyOptions> options)
         RefreshReuseGrace = options.Value.Lifetimes.RefreshReuseGrace,
     };
 
-    /// <summary>Fillout apps get no refresh token: Fillout's token response has none (FACTS.md "Fillout").</summary>
-    public ProfilePolicy For(ProfileName profile) => new(ProfileTokenPrefixes.For(profile), LifetimesOf(profile), IssuesRefreshTokens: profile != ProfileName.Fillout);
+    public ProfilePolicy For(ProfileName profile) => new(ProfileTokenPrefixes.For(profile), LifetimesOf(profile), IssuesRefreshTokens(profile));
 
     private TokenLifetimes LifetimesOf(ProfileName profile) => profile switch
     {
         ProfileName.Fub => Fub,
         ProfileName.Fillout => options.Value.Fillout.Lifetimes,
+        ProfileName.Onboardbase => Onboardbase,
         _ => options.Value.Lifetimes,
+    };
+
+    /// <summary>Onboardbase (seed 003): an API key that lives <see cref="OnboardbaseOptions.ApiKeyLifetime"/>; codes as the operator set them.</summary>
+    private TokenLifetimes Onboardbase => new()
+    {
+        AuthorizationCode = options.Value.Lifetimes.AuthorizationCode,
+        AccessToken = options.Value.Onboardbase.ApiKeyLifetime,
+        RefreshToken = null,
+    };
+
+    private static bool IssuesRefreshTokens(ProfileName profile) => profile switch
+    {
+        // Seed 003 issues an API key and nothing to renew it with; Fillout's token response has no refresh token (FACTS.md "Fillout").
+        ProfileName.Onboardbase or ProfileName.Fillout => false,
+        _ => true,
     };
 }

@@ -6,6 +6,9 @@ namespace Latchkey.Protocol;
 /// <summary>HTTP plumbing shared by the token-style endpoints (token, revocation, introspection).</summary>
 public static class OAuthHttp
 {
+    /// <summary>RFC 9110 §11.6.1: a 401 names the scheme that would have worked; for clients that is Basic (RFC 6749 §2.3.1).</summary>
+    public const string BasicChallenge = "Basic realm=\"latchkey\", charset=\"UTF-8\"";
+
     private const int MaxFormBytes = 64 * 1024;
 
     /// <summary>RFC 6749 §5.1: responses carrying tokens (and their errors) must not be cached.</summary>
@@ -50,7 +53,7 @@ public static class OAuthHttp
     {
         if (error.Status == StatusCodes.Status401Unauthorized)
         {
-            response.Headers.WWWAuthenticate = "Basic realm=\"latchkey\", charset=\"UTF-8\"";
+            response.Headers.WWWAuthenticate = BasicChallenge;
         }
         return TypedResults.Json(new OAuthErrorBody(error.Code, error.Description), statusCode: error.Status);
     }

@@ -30,6 +30,7 @@ public static class ProtocolComposition
         services.AddSingleton<StandardAuthorizationDialect>();
         services.AddSingleton<AuthorizationDialects>();
         services.AddScoped<TokenLookup>();
+        services.AddScoped<TokenPassphrases>();
         services.AddScoped<IntrospectionAuthenticator>();
         services.AddScoped<BearerTokenValidator>();
         return services;

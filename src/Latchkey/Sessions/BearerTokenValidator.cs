@@ -31,12 +31,18 @@ public sealed record BearerError(int Status, string? Code, string Description)
 
 /// <summary>
 /// Checks an access token presented as an RFC 6750 Bearer credential, for any endpoint that serves
-/// apps: the <c>Authorization</c> header only, a well-formed access token of any profile, one lookup by
-/// hash, live token, live installation, active app. Refresh tokens are refused: RFC 6749 §1.5 keeps
-/// them between the client and this server.
+/// apps: the <c>Authorization</c> header only (or Onboardbase's <c>API_KEY</c> header), a well-formed
+/// access token of any profile, one lookup by hash, live token, live installation, active app. Refresh
+/// tokens are refused: RFC 6749 §1.5 keeps them between the client and this server.
 /// </summary>
 public sealed class BearerTokenValidator(TokenLookup tokens, TimeProvider clock)
 {
+    /// <summary>
+    /// Onboardbase clients send their API key as <c>API_KEY: &lt;key&gt;</c> (seed 003, FACTS.md "Onboardbase").
+    /// The key is an access token, so the header is one more way to carry it, checked exactly like Bearer.
+    /// </summary>
+    public const string ApiKeyHeader = "API_KEY";
+
     private const string TokenParameter = "access_token";
 
     /// <summary>
@@ -50,7 +56,17 @@ public sealed class BearerTokenValidator(TokenLookup tokens, TimeProvider clock)
         {
             return BearerError.InvalidRequest("Send the access token in the Authorization header as Bearer; tokens in the query string or the form body are not accepted.");
         }
-        return await ValidateAsync(request.Headers.Authorization.ToString(), ct);
+        var authorization = request.Headers.Authorization.ToString();
+        if (request.Headers.TryGetValue(ApiKeyHeader, out var apiKey))
+        {
+            // RFC 6750 §2: a token travels one way per request, never two.
+            if (authorization.Length > 0 || apiKey.Count != 1 || string.IsNullOrWhiteSpace(apiKey))
+            {
+                return BearerError.InvalidRequest("Send the token once: either Authorization: Bearer <access token> or API_KEY: <api key>.");
+            }
+            authorization = "Bearer " + apiKey;
+        }
+        return await ValidateAsync(authorization, ct);
     }
 
     /// <summary>RFC 6750 §2.1 and §3: validates the <c>Authorization</c> header's value.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Latchkey.Protocol;
+using Latchkey.Scopes;
 using Latchkey.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -20,9 +21,10 @@ public static class SessionEndpoint
         routes.MapGet(Path, HandleAsync)
             .WithTags("Session")
             .WithSummary("Who an access token acts as")
-            .WithDescription("Send an app's access token as `Authorization: Bearer <access token>` (RFC 6750 §2.1); "
-                + "tokens in the query string or form body are refused. Answers the user (null when the app acts as itself), "
-                + "the actor, the app, the organization and the granted scopes.")
+            .WithDescription("Send an app's access token as `Authorization: Bearer <access token>` (RFC 6750 §2.1), "
+                + "or as `API_KEY: <api key>` (Onboardbase); tokens in the query string or form body are refused. "
+                + "Answers the user (null when the app acts as itself), the actor, the app, the organization and the scopes: "
+                + "those granted and those they imply.")
             .Produces<SessionError>(StatusCodes.Status400BadRequest)
             .Produces<SessionError>(StatusCodes.Status401Unauthorized);
         return routes;
@@ -46,7 +48,8 @@ public static class SessionEndpoint
         var user = token!.UserId is { } userId
             ? await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new SessionUser(u.Id, u.UserName, u.Email)).SingleAsync(ct)
             : null;
-        return TypedResults.Ok(new SessionInfo(true, user, token.ActorMode, new SessionApp(token.ClientId, token.AppName), organization, token.Scopes));
+        return TypedResults.Ok(new SessionInfo(true, user, token.ActorMode, new SessionApp(token.ClientId, token.AppName), organization,
+            ScopeImplications.Expand(token.Scopes)));
     }
 }
 

@@ -28,5 +28,8 @@ public sealed class IssuedToken
     /// </summary>
     public long? ReplacedById { get; set; }
 
+    /// <summary>The hash of the passphrase issued with this access token (Onboardbase's API key, seed 003); null for every other token.</summary>
+    public byte[]? PassphraseHash { get; set; }
+
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && RotatedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }

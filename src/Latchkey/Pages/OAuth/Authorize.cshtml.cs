@@ -27,7 +27,7 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dia
     private static readonly string[] ConsentOnlyFields = [DecisionField, OrganizationField, "__RequestVerificationToken"];
 
     /// <summary>Set when the error page is shown: the request's client or redirect URI cannot be trusted.</summary>
-    public string? Error { get; private set; }
+    public ShowError? Error { get; private set; }
 
     /// <summary>Set when the consent screen is shown.</summary>
     public AskConsent? Consent { get; private set; }
@@ -75,7 +75,7 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dia
         switch (outcome)
         {
             case ShowError error:
-                Error = error.Description;
+                Error = error with { Code = dialect.ShownErrorCode };
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return Page();
             case AskConsent consent:

@@ -13,7 +13,9 @@ public abstract record AuthorizationOutcome;
 /// The client or its redirect URI could not be established, so the user agent must not be sent
 /// anywhere: the error is shown to the user (RFC 6749 §4.1.2.1, DESIGN.md rule 1).
 /// </summary>
-public sealed record ShowError(string Description) : AuthorizationOutcome;
+/// <param name="Code">An error code shown beside the description, for a profile whose documentation names one
+/// (<see cref="IAuthorizationDialect.ShownErrorCode"/>).</param>
+public sealed record ShowError(string Description, string? Code = null) : AuthorizationOutcome;
 
 /// <summary>The authorization response (RFC 6749 §4.1.2) or error response (§4.1.2.1) for the client's redirect URI.</summary>
 public sealed record RedirectToClient(string RedirectUri, string? Code, OAuthError? Error, string? State) : AuthorizationOutcome

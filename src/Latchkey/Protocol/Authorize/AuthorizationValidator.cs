@@ -1,4 +1,5 @@
 using Latchkey.Apps;
+using Latchkey.Scopes;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -87,9 +88,9 @@ public sealed class AuthorizationValidator(LatchkeyDbContext db)
         _ => OAuthError.UnsupportedResponseType("Only response_type=code is supported."),
     };
 
-    /// <summary>RFC 6749 §3.3: the requested scopes must be among the app's allowed scopes.</summary>
+    /// <summary>RFC 6749 §3.3: the requested scopes must be among the app's allowed scopes, or implied by one (<see cref="ScopeImplications"/>).</summary>
     private static OAuthError? CheckScopes(AuthorizationRequest request, App app) =>
-        request.Scopes?.FirstOrDefault(s => !app.AllowedScopes.Contains(s, StringComparer.Ordinal)) is { } unknown
+        request.Scopes?.FirstOrDefault(s => !ScopeImplications.Allows(app.AllowedScopes, s)) is { } unknown
             ? OAuthError.InvalidScope($"The scope '{unknown}' is not allowed for this app.")
             : null;
 

@@ -4,6 +4,7 @@ using Latchkey.Apps;
 using Latchkey.Installations;
 using Latchkey.Organizations;
 using Latchkey.Profiles;
+using Latchkey.Scopes;
 using Latchkey.Storage;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Identity;
@@ -140,7 +141,7 @@ public sealed class AuthorizeFlow(
             join organization in eligible on installation.OrganizationId equals organization.Organization.Id
             where installation.ActorMode == authorization.Actor
                 && GrantsAnything(organization, authorization)
-                && organization.GrantableScopes.All(installation.GrantedScopes.Contains)
+                && organization.GrantableScopes.All(scope => ScopeImplications.Allows(installation.GrantedScopes, scope))
             select (installation, organization.GrantableScopes)).ToList();
         return covering.Count == 1 ? covering[0] : null;
     }

@@ -19,6 +19,12 @@ public interface IAuthorizationDialect
 
     /// <summary>The redirect URI with the authorization response or error added (RFC 6749 §4.1.2, §4.1.2.1).</summary>
     string ClientRedirect(RedirectToClient response, string issuer);
+
+    /// <summary>
+    /// The code the error page shows when the client or redirect URI is refused, for a profile whose
+    /// documentation tells developers to look for one. None by default: the description says it all.
+    /// </summary>
+    string? ShownErrorCode => null;
 }
 
 /// <summary>Picks the dialect of a request: the first profile dialect that recognizes it, else the standard one.</summary>

@@ -9,6 +9,9 @@ namespace Latchkey.Protocol.Grants;
 /// <summary>RFC 6749 §4.1.3: exchange an authorization code for tokens.</summary>
 public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext db, ProfilePolicies profiles) : IGrant
 {
+    /// <summary>The one error a profile may need to tell apart from other invalid_grant ones (Onboardbase's auth_code_expired, seed 003).</summary>
+    public static readonly OAuthError CodeExpired = OAuthError.InvalidGrant("The code has expired; start the authorization again.");
+
     public string GrantType => "authorization_code";
 
     public async Task<GrantResult> ExecuteAsync(TokenRequest request, CancellationToken ct)
@@ -27,10 +30,14 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
 
         // One transaction from burning the code to issuing its tokens. A parallel redemption's conditional
         // UPDATE waits for it to commit, so that replay's revocation sees, and revokes, what this one issued
-        // (DESIGN.md rule 3). Committed whatever the outcome: a failed check leaves the code burned.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // (DESIGN.md rule 3). Committed whatever the outcome: a failed check leaves the code burned. A caller's
+        // transaction is joined instead, for a profile that stores more with the tokens (Onboardbase's passphrase).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var result = await RedeemAsync(app, code, parameters, policy, ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
         return result;
     }
 
@@ -47,7 +54,7 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
                 await tokens.RevokeFamilyAsync(row!.FamilyId, ct);
                 return OAuthError.InvalidGrant("The code was already used; the tokens issued for it have been revoked.");
             case CodeConsumption.Expired:
-                return OAuthError.InvalidGrant("The code has expired; start the authorization again.");
+                return CodeExpired;
         }
         var issued = row!;
         if (issued.AppId != app.Id)

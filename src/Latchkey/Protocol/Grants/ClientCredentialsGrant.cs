@@ -2,6 +2,7 @@ using Latchkey.Apps;
 using Latchkey.Installations;
 using Latchkey.Profiles;
 using Latchkey.Protocol.Token;
+using Latchkey.Scopes;
 using Latchkey.Tokens;
 
 namespace Latchkey.Protocol.Grants;
@@ -26,7 +27,7 @@ public sealed class ClientCredentialsGrant(InstallationStore installations, Toke
             return OAuthError.UnauthorizedClient("client_credentials acts as the app itself; enable the 'app' actor mode for this app first.");
         }
         var requested = request.Parameters["scope"] is { } scope ? ScopeList.Parse(scope) : app.AllowedScopes;
-        if (requested.FirstOrDefault(s => !app.AllowedScopes.Contains(s)) is { } unknown)
+        if (requested.FirstOrDefault(s => !ScopeImplications.Allows(app.AllowedScopes, s)) is { } unknown)
         {
             return OAuthError.InvalidScope($"The scope '{unknown}' is not allowed for this app.");
         }

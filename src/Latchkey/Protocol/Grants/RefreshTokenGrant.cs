@@ -1,4 +1,5 @@
 using Latchkey.Profiles;
+using Latchkey.Scopes;
 using Latchkey.Tokens;
 
 namespace Latchkey.Protocol.Grants;
@@ -48,6 +49,6 @@ public sealed class RefreshTokenGrant(TokenStore tokens, ProfilePolicies profile
     /// <summary>The requested scopes if they are a subset of the original grant, else null.</summary>
     private static IReadOnlyList<string>? Narrow(IReadOnlyList<string> granted, IReadOnlyList<string>? requested) =>
         requested is null ? granted
-        : requested.All(granted.Contains) ? requested
+        : requested.All(scope => ScopeImplications.Allows(granted, scope)) ? requested
         : null;
 }

@@ -20,7 +20,7 @@ public static class IntrospectionEndpoint
     }
 
     private static async Task<IResult> HandleAsync(HttpContext http, IntrospectionAuthenticator callers, TokenLookup tokens,
-        Issuer issuer, TimeProvider clock, CancellationToken ct)
+        TokenPassphrases passphrases, Issuer issuer, TimeProvider clock, CancellationToken ct)
     {
         // RFC 7662 §2.2 asks responses not be cached like token responses are (RFC 6749 §5.1).
         OAuthHttp.NoStore(http.Response);
@@ -43,7 +43,9 @@ public static class IntrospectionEndpoint
         // token_type_hint is not read: RFC 7662 §2.1 lets the server ignore it, the prefix names the kind, and one
         // unique index finds either kind.
         var token = await tokens.FindAsync(presented, kind: null, ct);
-        if (token is null || !caller!.MaySee(token) || token.WhyInactiveAt(clock.GetUtcNow()) is not null)
+        if (token is null || !caller!.MaySee(token) || token.WhyInactiveAt(clock.GetUtcNow()) is not null
+            // Onboardbase (seed 003): a caller that sends the API key's passphrase asks whether the key works with it.
+            || (parameters["passphrase"] is { } passphrase && !await passphrases.MatchesAsync(presented, passphrase, ct)))
         {
             return TypedResults.Json(IntrospectionResponse.Inactive, Json);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Latchkey.Scopes;
 using Latchkey.Tokens;
 
 namespace Latchkey.Protocol.Introspection;
@@ -27,11 +28,12 @@ public sealed record IntrospectionResponse(
     /// <c>token_type</c> is the RFC 6749 §7.1 access token type, <c>Bearer</c>, for access tokens. A refresh token
     /// has no such type and is never a Bearer credential; the owning app (the only caller that sees one live) gets
     /// <c>refresh_token</c>, the value RFC 7009 §2.1 and RFC 7662 §2.1 use for its hint, and never <c>Bearer</c>.
-    /// No <c>exp</c> when the token lives until revoked.
+    /// No <c>exp</c> when the token lives until revoked. <c>scope</c> lists what the token may do: the granted scopes
+    /// and those they imply (<see cref="ScopeImplications"/>), so a resource server need not know the implications.
     /// </summary>
     public static IntrospectionResponse For(TokenRecord token, string issuer) => new(
         Active: true,
-        Scope: token.Scopes.Count > 0 ? ScopeList.Format(token.Scopes) : null,
+        Scope: token.Scopes.Count > 0 ? ScopeList.Format(ScopeImplications.Expand(token.Scopes)) : null,
         ClientId: token.ClientId,
         TokenType: token.Kind == TokenKind.AccessToken ? "Bearer" : "refresh_token",
         ExpiresAt: token.ExpiresAt?.ToUnixTimeSeconds(),

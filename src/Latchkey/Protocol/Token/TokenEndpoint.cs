@@ -12,8 +12,21 @@ public static class TokenEndpoint
         return routes;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, TokenFlow flow, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(HttpContext http, TokenFlow flow, TimeProvider clock,
+        IEnumerable<ITokenDialect> dialects, CancellationToken ct)
     {
+        // The query string is refused below (RFC 6749 §2.3.1: credentials there end up in logs), unless a
+        // profile whose clients must send it there claims the request for one of its own apps.
+        if (http.Request.QueryString.HasValue)
+        {
+            foreach (var dialect in dialects)
+            {
+                if (await dialect.ClaimsAsync(http.Request, ct))
+                {
+                    return await dialect.HandleAsync(http, ct);
+                }
+            }
+        }
         OAuthHttp.NoStore(http.Response);
         var (parameters, error) = await OAuthHttp.ReadFormAsync(http.Request, ct);
         if (error is not null)

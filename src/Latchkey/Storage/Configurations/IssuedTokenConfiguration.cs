@@ -11,6 +11,7 @@ internal sealed class IssuedTokenConfiguration : IEntityTypeConfiguration<Issued
     {
         token.ToTable("tokens");
         token.Property(t => t.Hash).HasMaxLength(32);
+        token.Property(t => t.PassphraseHash).HasMaxLength(32);
         token.Property(t => t.Kind).HasConversion<string>().HasMaxLength(16);
         // Every validation is one lookup by hash (STYLE.md §8: design for 200 M rows).
         token.HasIndex(t => t.Hash).IsUnique();

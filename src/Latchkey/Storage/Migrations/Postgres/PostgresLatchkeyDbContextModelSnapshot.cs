@@ -509,6 +509,10 @@ namespace Latchkey.Storage.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<byte[]>("PassphraseHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
                     b.Property<long?>("ReplacedById")
                         .HasColumnType("bigint");
 

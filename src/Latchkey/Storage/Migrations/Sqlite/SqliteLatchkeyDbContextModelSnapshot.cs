@@ -495,6 +495,10 @@ namespace Latchkey.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("PassphraseHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
                     b.Property<long?>("ReplacedById")
                         .HasColumnType("INTEGER");
 
