@@ -41,6 +41,8 @@ public static class LatchkeyServer
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "latchkey.antiforgery");
         services.AddProblemDetails();
         services.AddLatchkeyProtocol();
+        services.AddFubProfile();
+        services.AddCredentialSafeLogging();
         services.AddManagementApi();
         return builder;
     }
@@ -56,7 +58,7 @@ public static class LatchkeyServer
         app.UseAntiforgery();
         app.MapRazorPages();
         app.MapLatchkeyProtocol();
-        app.MapFubAppEndpoints();
+        app.MapFubProfile();
         app.MapManagementApi();
         app.MapSessionEndpoint();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();

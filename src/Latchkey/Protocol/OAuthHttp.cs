@@ -8,6 +8,9 @@ public static class OAuthHttp
 {
     private const int MaxFormBytes = 64 * 1024;
 
+    /// <summary>RFC 6749 §5.2 and RFC 7617: the challenge a 401 invalid_client answers with.</summary>
+    public const string BasicChallenge = "Basic realm=\"latchkey\", charset=\"UTF-8\"";
+
     /// <summary>RFC 6749 §5.1: responses carrying tokens (and their errors) must not be cached.</summary>
     public static void NoStore(HttpResponse response)
     {
@@ -50,7 +53,7 @@ public static class OAuthHttp
     {
         if (error.Status == StatusCodes.Status401Unauthorized)
         {
-            response.Headers.WWWAuthenticate = "Basic realm=\"latchkey\", charset=\"UTF-8\"";
+            response.Headers.WWWAuthenticate = BasicChallenge;
         }
         return TypedResults.Json(new OAuthErrorBody(error.Code, error.Description), statusCode: error.Status);
     }

@@ -1,5 +1,6 @@
 using Latchkey.Apps;
 using Latchkey.Organizations;
+using Latchkey.Scopes;
 
 namespace Latchkey.Protocol.Authorize;
 
@@ -10,7 +11,9 @@ namespace Latchkey.Protocol.Authorize;
 /// <list type="bullet">
 /// <item>actor <c>app</c> (a bot acting for the whole organization): admins and owners only, any scope the app asks for;</item>
 /// <item>actor <c>self</c>: any member; admins and owners grant every scope, members only read scopes —
-/// names ending in <c>:read</c> (<c>posts:read</c>) or starting with <c>read.</c> (<c>read.secrets</c>).</item>
+/// names ending in <c>:read</c> (<c>posts:read</c>) or starting with <c>read.</c> (<c>read.secrets</c>) — and
+/// the whole-account scope of the profiles without scopes (<c>api</c>: FUB, Fillout), which acting as the
+/// member lets the app do no more than the member may.</item>
 /// </list>
 /// </summary>
 public static class RoleScopeCap
@@ -20,7 +23,10 @@ public static class RoleScopeCap
 
     /// <summary>The part of <paramref name="requested"/> that a user with <paramref name="role"/> may grant.</summary>
     public static IReadOnlyList<string> Grantable(IReadOnlyList<string> requested, string actor, OrganizationRole role) =>
-        actor == ActorMode.App || role >= OrganizationRole.Admin ? requested : [.. requested.Where(IsReadScope)];
+        actor == ActorMode.App || role >= OrganizationRole.Admin ? requested : [.. requested.Where(MemberMayGrant)];
+
+    private static bool MemberMayGrant(string scope) =>
+        IsReadScope(scope) || BuiltInCatalogues.WholeAccount.Any(s => s.Name == scope);
 
     public static bool IsReadScope(string scope) =>
         scope.EndsWith(":read", StringComparison.Ordinal) || scope.StartsWith("read.", StringComparison.Ordinal);
