@@ -33,7 +33,7 @@ public sealed record FubApp(string ClientId, string ClientSecret, RegisteredSyst
     public (string Id, string Secret) Basic => (ClientId, ClientSecret);
 }
 
-/// <summary>A FUB user: a member of their own organization, with a browser that is not signed in yet.</summary>
+/// <summary>A FUB user: a plain member of their organization (any FUB user may connect an app), with a browser not signed in yet.</summary>
 public sealed record FubUser(string Email, Guid OrganizationId, PortalBrowser Browser);
 
 /// <summary>What a FUB client does, written from seeds 000 and 001.</summary>
