@@ -44,6 +44,8 @@ public static class LatchkeyServer
         services.AddProblemDetails();
         services.AddLatchkeyProtocol();
         services.AddOnboardbase();
+        services.AddFubProfile();
+        services.AddCredentialSafeLogging();
         services.AddManagementApi();
         services.AddFilloutProfile();
         return builder;
@@ -60,7 +62,7 @@ public static class LatchkeyServer
         app.UseAntiforgery();
         app.MapRazorPages();
         app.MapLatchkeyProtocol();
-        app.MapFubAppEndpoints();
+        app.MapFubProfile();
         app.MapFilloutProfile();
         app.MapManagementApi();
         app.MapSessionEndpoint();

@@ -194,7 +194,7 @@ public sealed class AuthorizeEndpointTests(SharedServer shared) : IClassFixture<
         { "invalid_request", ["response_type=code", "scope=" + new string('s', 5000)], true },
         { "unsupported_response_type", ["response_type=token"], true },
         { "unsupported_response_type", ["response_type=code token"], true },
-        { "unsupported_response_type", ["response_type=auth_code"], true },
+        { "unsupported_response_type", ["response_type=id_token"], true },
         { "invalid_scope", ["response_type=code", "scope=posts:read admin:everything"], true },
         { "invalid_scope", ["response_type=code", "scope=posts:delete"], true },
         { "invalid_request", ["response_type=code", "code_challenge_method=S256"], true },

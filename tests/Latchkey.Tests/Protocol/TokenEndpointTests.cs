@@ -298,10 +298,20 @@ public sealed class TokenEndpointTests : IAsyncLifetime
         AssertError(HttpStatusCode.BadRequest, "invalid_request", await _http.ExchangeAsync(request));
     }
 
+    /// <summary>GET is FUB's legacy form (seed 001), for FUB apps only: a standard app is refused, and its code stays unused.</summary>
     [Fact]
-    public async Task Get_IsNotAllowed()
+    public async Task Get_ForAStandardApp_IsUnauthorizedClient_AndConsumesNothing()
     {
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _http.GetAsync("/oauth/token?grant_type=client_credentials")).StatusCode);
+        var code = await CodeAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"/oauth/token?grant_type=auth_code&code={code}&redirect_uri={Uri.EscapeDataString(Callback)}");
+        request.Headers.Authorization = OAuthClient.BasicHeader(_app.ClientId, _secret);
+
+        var (status, body, _) = await _http.ExchangeAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("unauthorized_client", body.GetProperty("errorCode").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Redeem(code)).Status);
     }
 
     [Fact]

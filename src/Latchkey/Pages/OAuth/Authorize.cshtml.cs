@@ -85,15 +85,11 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dia
                 // The Identity cookie's challenge sends the user to its login page with this ReturnUrl.
                 return Challenge(new AuthenticationProperties { RedirectUri = AuthorizationRoundTrip.SignInReturnUrl(FormAction, RequestParameters) });
             case RedirectToClient response:
-                var location = dialect.ClientRedirect(response, issuer.For(Request));
-                if (method == HttpMethods.Get)
-                {
-                    return Redirect(location);
-                }
-                // After the consent form's POST: 303 makes the browser follow with a GET, never
-                // re-posting the form to the client (RFC 9700 §4.12 forbids 307 for this reason).
-                Response.Headers.Location = location;
-                return StatusCode(StatusCodes.Status303SeeOther);
+                // The Location is set by hand: RedirectResult logs its destination, and this one carries a code
+                // (DESIGN.md rule 4). After the consent form's POST, 303 makes the browser follow with a GET,
+                // never re-posting the form to the client (RFC 9700 §4.12 forbids 307 for this reason).
+                Response.Headers.Location = dialect.ClientRedirect(response, issuer.For(Request));
+                return StatusCode(method == HttpMethods.Get ? StatusCodes.Status302Found : StatusCodes.Status303SeeOther);
             default:
                 throw new InvalidOperationException($"No rendering for {outcome.GetType().Name}.");
         }

@@ -6,7 +6,8 @@ namespace Latchkey.Profiles.Fub;
 
 /// <summary>
 /// Follow Up Boss's app management API (seed 000): a Registered System creates an OAuth app and
-/// later replaces its redirect URIs. Apps made here carry the FUB profile and remember their system.
+/// later replaces its redirect URIs; it also disconnects one of its apps from a user (FACTS.md,
+/// <see cref="FubRevokeAccess"/>). Apps made here carry the FUB profile and remember their system.
 /// Mapped on every deployment, whatever the default profile, as the RFC endpoints are for FUB apps.
 /// </summary>
 public static class FubAppEndpoints
@@ -24,6 +25,9 @@ public static class FubAppEndpoints
         apps.MapPut("", UpdateAsync)
             .Produces<FubLegacyError>(StatusCodes.Status401Unauthorized)
             .WithSummary("Replace the redirect URIs of one of the calling Registered System's OAuth apps.");
+        apps.MapDelete("/revokeAccess", FubRevokeAccess.HandleAsync)
+            .Produces<FubLegacyError>(StatusCodes.Status401Unauthorized)
+            .WithSummary("Disconnect one of the system's apps from a user: send that connection's access token as Bearer.");
         return routes;
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Latchkey.Apps;
+using Latchkey.Protocol;
+using Latchkey.Sessions;
 
 namespace Latchkey.Profiles.Fub;
 
@@ -31,6 +33,27 @@ public sealed record FubLegacyError(
 
     public static FubLegacyError AppNotFound(string detail) =>
         new("OAuth app not found", [detail], FubErrorCodes.NotFound);
+
+    /// <summary>
+    /// An OAuth error (RFC 6749 §5.2) under FUB's heading: the RFC code is the <c>errorCode</c>, so a client
+    /// that knows either FUB's current RFC errors (FACTS.md) or the legacy ones can branch on it.
+    /// </summary>
+    public static FubLegacyError From(OAuthError error) => new(error.Code switch
+    {
+        "invalid_request" => "Invalid request",
+        "invalid_client" => "Invalid client credentials",
+        "invalid_grant" => "Invalid grant",
+        "unauthorized_client" => "Client not authorized",
+        // FUB's own phrase (FACTS.md).
+        "unsupported_grant_type" => "Invalid grant type",
+        "invalid_scope" => "Invalid scope",
+        _ => "Request failed",
+    }, [error.Description], error.Code);
+
+    /// <summary>A refused Bearer credential (RFC 6750 §3.1); no credential at all has no RFC code, so it is invalid_request.</summary>
+    public static FubLegacyError From(BearerError error) => error.Code is { } code
+        ? new(code == "invalid_token" ? "Invalid access token" : "Invalid request", [error.Description], code)
+        : new("Missing access token", [error.Description], FubErrorCodes.InvalidRequest);
 
     /// <summary><see cref="AppRegistry"/>'s reasons under FUB's heading for the field at fault; every reason
     /// goes in the details so a developer fixes them all in one go.</summary>

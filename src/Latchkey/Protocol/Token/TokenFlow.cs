@@ -1,3 +1,4 @@
+using Latchkey.Profiles;
 using Latchkey.Protocol.Grants;
 
 namespace Latchkey.Protocol.Token;
@@ -8,13 +9,23 @@ namespace Latchkey.Protocol.Token;
 /// </summary>
 public sealed class TokenFlow(ClientAuthenticator clients, IEnumerable<IGrant> grants)
 {
-    public async Task<GrantResult> RunAsync(string? authorizationHeader, OAuthParameters parameters, CancellationToken ct)
+    public Task<GrantResult> RunAsync(string? authorizationHeader, OAuthParameters parameters, CancellationToken ct) =>
+        RunAsync(authorizationHeader, parameters, onlyProfile: null, ct);
+
+    /// <param name="onlyProfile">Set by a profile's own token endpoint: only that profile's apps may use it. Null: every app.</param>
+    public async Task<GrantResult> RunAsync(string? authorizationHeader, OAuthParameters parameters, ProfileName? onlyProfile, CancellationToken ct)
     {
         // RFC 6749 §2.3: who is asking, before anything about what they ask.
         var (client, clientError) = await clients.AuthenticateAsync(authorizationHeader, parameters, ct);
         if (clientError is not null)
         {
             return clientError;
+        }
+        // RFC 6749 §5.2 unauthorized_client: a profile's legacy wire form (FUB's codes and refresh tokens in a
+        // query string) is for the apps written against it; every app keeps the standard endpoint.
+        if (onlyProfile is { } profile && client!.App.Profile != profile)
+        {
+            return OAuthError.UnauthorizedClient($"This token endpoint serves {profile.ToWire()} apps only; use POST /oauth/token.");
         }
         // RFC 6749 §4.1.3 / §4.4.2 / §6: grant_type picks the grant; §5.2 names the errors.
         if (parameters["grant_type"] is not { } grantType)

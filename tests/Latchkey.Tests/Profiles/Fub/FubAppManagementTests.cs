@@ -16,11 +16,7 @@ public sealed partial class FubAppManagementTests
     private const string Path = "/v1/oauthApps";
 
     // Seed 000's request bodies, byte for byte apart from the indentation: the create body's trailing comma is the seed's.
-    private const string SeedCreateBody = """
-        {
-            "redirectUris": ["http://www.yoursite.com/oauth/redirect"],
-        }
-        """;
+    private const string SeedCreateBody = FubKit.SeedCreateBody;
     private const string SeedUpdateBody = """
         {
             "redirectUris": ["https://www.reddit.com", "https://www.google.com"]
