@@ -284,10 +284,9 @@ public sealed class IdentityModelInteropTests(IdentityModelInteropTests.Server l
 
     /// <summary>
     /// The metadata lists <c>client_secret_post</c> for the introspection endpoint, so a strict resource server that
-    /// picks its method from the metadata may send its credentials in the body; the endpoint accepts resource-server
-    /// credentials only in the Basic header (<c>IntrospectionAuthenticator</c>) and answers 401 invalid_client.
+    /// picks its method from the metadata may send its credentials in the body, and that must work.
     /// </summary>
-    [Fact(Skip = "Server finding: resource-server credentials are refused in the body although the metadata advertises client_secret_post for introspection.")]
+    [Fact]
     public async Task Introspection_ByAResourceServer_WithClientSecretPost_AsTheMetadataAdvertises()
     {
         var (disco, client) = await ArrangeAsync();

@@ -265,7 +265,7 @@ public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixtu
     [InlineData("app_secret")]
     [InlineData("empty_secret")]
     [InlineData("revoked")]
-    [InlineData("sent_in_the_body")]
+    [InlineData("wrong_secret_in_the_body")]
     public async Task WrongResourceServerCredentials_Are401(string wrong)
     {
         using var http = Server.CreateClient();
@@ -276,9 +276,9 @@ public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixtu
             await Server.WithDbAsync(db => db.ResourceServers.Where(r => r.ClientId == id)
                 .ExecuteUpdateAsync(set => set.SetProperty(r => r.RevokedAt, DateTimeOffset.UtcNow)));
         }
-        // Resource servers authenticate with HTTP Basic only; in the body their id is no client's.
-        using var response = wrong == "sent_in_the_body"
-            ? await Introspect(http, null, access, ("client_id", id), ("client_secret", secret))
+        // In the body (client_secret_post) the same checks apply as in the Basic header.
+        using var response = wrong == "wrong_secret_in_the_body"
+            ? await Introspect(http, null, access, ("client_id", id), ("client_secret", TokenCodec.Mint("lkrss_")))
             : await Introspect(http, wrong switch
             {
                 "wrong_secret" => (id, TokenCodec.Mint("lkrss_")),

@@ -19,9 +19,10 @@ public sealed record IntrospectionCaller(long? AppId)
 }
 
 /// <summary>
-/// RFC 7662 §2.1: "the endpoint MUST also require some form of authorization". Resource servers send their
-/// credentials with HTTP Basic; an app authenticates as at the token endpoint (RFC 6749 §2.3), but only with
-/// a secret: a public client's client_id proves nothing, and the RFC's reason is to stop token scanning.
+/// RFC 7662 §2.1: "the endpoint MUST also require some form of authorization". Resource servers and apps
+/// authenticate as at the token endpoint (RFC 6749 §2.3: HTTP Basic or the body, the two methods the metadata
+/// advertises), but only with a secret: a public client's client_id proves nothing, and the RFC's reason is to
+/// stop token scanning.
 /// </summary>
 public sealed class IntrospectionAuthenticator(ResourceServerCredentials resourceServers, ClientAuthenticator clients)
 {
@@ -35,9 +36,11 @@ public sealed class IntrospectionAuthenticator(ResourceServerCredentials resourc
             {
                 return (null, OAuthError.InvalidRequest("Send the credentials either in the Authorization header or in the body, not both (RFC 6749 §2.3)."));
             }
-            return await resourceServers.AuthenticateAsync(id!, secret!, ct) is null
-                ? (null, OAuthError.InvalidClient("Resource server authentication failed: the id is unknown, or the secret is wrong or revoked."))
-                : (new IntrospectionCaller(null), null);
+            return await ResourceServerAsync(id!, secret!, ct);
+        }
+        if (authorizationHeader is null && ResourceServerCredentials.IsResourceServerId(parameters["client_id"]))
+        {
+            return await ResourceServerAsync(parameters["client_id"]!, parameters["client_secret"] ?? "", ct);
         }
         var (client, error) = await clients.AuthenticateAsync(authorizationHeader, parameters, ct);
         if (error is not null)
@@ -48,4 +51,9 @@ public sealed class IntrospectionAuthenticator(ResourceServerCredentials resourc
             ? (null, OAuthError.InvalidClient("Introspection needs a client secret or resource-server credentials; a public client cannot use it."))
             : (new IntrospectionCaller(client.App.Id), null);
     }
+
+    private async Task<(IntrospectionCaller? Caller, OAuthError? Error)> ResourceServerAsync(string id, string secret, CancellationToken ct) =>
+        await resourceServers.AuthenticateAsync(id, secret, ct) is null
+            ? (null, OAuthError.InvalidClient("Resource server authentication failed: the id is unknown, or the secret is wrong or revoked."))
+            : (new IntrospectionCaller(null), null);
 }
