@@ -1,6 +1,7 @@
 using Latchkey.Accounts;
 using Latchkey.Configuration;
 using Latchkey.Management.Api;
+using Latchkey.Profiles.FeatureOs;
 using Latchkey.Profiles.Fub;
 using Latchkey.Protocol;
 using Latchkey.Sessions;
@@ -42,6 +43,7 @@ public static class LatchkeyServer
         services.AddProblemDetails();
         services.AddLatchkeyProtocol();
         services.AddManagementApi();
+        services.AddFeatureOs();
         return builder;
     }
 
@@ -57,6 +59,7 @@ public static class LatchkeyServer
         app.MapRazorPages();
         app.MapLatchkeyProtocol();
         app.MapFubAppEndpoints();
+        app.MapFeatureOs();
         app.MapManagementApi();
         app.MapSessionEndpoint();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
