@@ -3,10 +3,29 @@ using System.Text.Json;
 using Latchkey.Organizations;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Portal;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Profiles.FeatureOs;
+
+/// <summary>
+/// One server for a test class, with a clock the tests move (<see cref="ManualClock"/>) and PBKDF2 cut to one
+/// iteration: the tests sign many users in, and each arranges its own organizations and apps.
+/// </summary>
+public sealed class ClockedServer : IAsyncLifetime
+{
+    public ManualClock Clock { get; } = new();
+    public LatchkeyTestServer Server { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Server = await LatchkeyTestServer.StartAsync(services: s =>
+    {
+        s.AddSingleton<TimeProvider>(Clock);
+        s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
+    });
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
 
 /// <summary>A signed-in FeatureOS user: a cookie client, as the FeatureOS frontend calls the API with the user's session.</summary>
 public sealed record FeatureOsUser(HttpClient Http, Guid UserId, string Email, Organization Organization);
@@ -146,10 +165,11 @@ public static class FeatureOsKit
     }
 
     public static Task<AppState> StateAsync(this LatchkeyTestServer server, string clientId) =>
-        server.WithDbAsync(async db =>
+        server.WithScopeAsync(async services =>
         {
+            var db = services.GetRequiredService<Latchkey.Storage.LatchkeyDbContext>();
             var appId = await db.Apps.Where(a => a.ClientId == clientId).Select(a => a.Id).SingleAsync();
-            var now = DateTimeOffset.UtcNow;
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var tokens = await db.Tokens.AsNoTracking().Where(t => t.AppId == appId).ToListAsync();
             return new AppState(
                 await db.Installations.CountAsync(i => i.AppId == appId),
