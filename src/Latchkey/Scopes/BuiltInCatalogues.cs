@@ -7,7 +7,8 @@ public static class BuiltInCatalogues
 {
     /// <summary>
     /// FeatureOS's 19 scopes (FACTS.md "FeatureOS"), in the order and with the wording of FeatureOS's
-    /// "Scopes &amp; Actor Modes" page; also the standard profile's example catalogue.
+    /// "Scopes &amp; Actor Modes" page (developers.featureos.app/docs/oauth-apps/scopes); also the standard
+    /// profile's example catalogue.
     /// </summary>
     public static readonly IReadOnlyList<ScopeDefinition> FeatureOs =
     [

@@ -26,11 +26,11 @@ public static class ConsentEndpoint
 
     /// <summary>
     /// Cross-site request forgery (DESIGN.md rule 6). The HTML consent form carries an antiforgery token;
-    /// this endpoint instead takes only <c>Content-Type: application/json</c> (<see cref="JsonBody{T}"/> refuses
-    /// anything else before a thing is done). A page on another origin can send a cookie-carrying POST only as
-    /// a form or with a CORS-safelisted type (form, multipart, text/plain); a JSON body makes the browser ask
-    /// first with a CORS preflight, which Latchkey, having no CORS policy, never grants. On top of that the
-    /// session cookie is SameSite=Lax, which keeps it off other sites' POSTs altogether.
+    /// this endpoint instead takes only <c>Content-Type: application/json</c>: <see cref="JsonBody{T}"/> declares
+    /// it, so routing answers any other body with 415 before the handler runs. A page on another origin can send
+    /// a cookie-carrying POST only as a form or with a CORS-safelisted type (form, multipart, text/plain); a JSON
+    /// body makes the browser ask first with a CORS preflight, which Latchkey, having no CORS policy, never
+    /// grants. On top of that the session cookie is SameSite=Lax, which keeps it off other sites' POSTs altogether.
     /// </summary>
     private static async Task<IResult> HandleAsync(JsonBody<ConsentRequest> body, HttpContext http, AuthorizeFlow flow,
         AuthorizationDialects dialects, AuthorizeJson json, LatchkeyDbContext db, CancellationToken ct)

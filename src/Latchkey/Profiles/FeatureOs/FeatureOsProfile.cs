@@ -5,8 +5,7 @@ namespace Latchkey.Profiles.FeatureOs;
 /// <summary>
 /// The FeatureOS profile (seed 004, FACTS.md "FeatureOS") beside the standard endpoints it shares: its
 /// authorization dialect, the JSON consent API, app registration from a session, and session_info. Mapped on
-/// every deployment, as FUB's app API is: the paths are FeatureOS's own, and only FeatureOS apps' tokens carry
-/// the prefixes its clients expect.
+/// every deployment, as FUB's app API is: the paths are FeatureOS's own and collide with nothing else.
 /// </summary>
 public static class FeatureOsProfile
 {

@@ -8,7 +8,8 @@ namespace Latchkey.Profiles.FeatureOs;
 
 /// <summary>
 /// <c>GET /api/v3/session_info</c> (FACTS.md "FeatureOS", "Using tokens"): whom an access token acts as, and in
-/// which organization. FeatureOS's "Using Access Tokens" page says it requires <c>posts:read</c>, so it does here.
+/// which organization. FeatureOS's "Using Access Tokens" page (developers.featureos.app/docs/oauth-apps/access-tokens)
+/// says it requires <c>posts:read</c>, so it does here; a token without it gets FeatureOS's 403.
 /// <c>/api/v1/session</c> (<see cref="Sessions.SessionEndpoint"/>) answers the same question in Latchkey's shape, with the app and scopes.
 /// </summary>
 public static class SessionInfoEndpoint
