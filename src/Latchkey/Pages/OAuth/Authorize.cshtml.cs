@@ -49,7 +49,7 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dia
         var outcome = await flow.AuthorizeAsync(dialect.Parse(RequestParameters), User, ct);
         // FeatureOS's consent API (FACTS.md): the same outcome as JSON, for a request that asks for JSON and not HTML.
         return AuthorizeJson.IsWanted(Request)
-            ? json.Answer(outcome, dialect, Request, RequestParameters).ToPageResult()
+            ? json.Answer(outcome, dialect, Request, Request.Path, RequestParameters).ToPageResult()
             : Render(dialect, outcome, HttpMethods.Get);
     }
 

@@ -38,23 +38,24 @@ public sealed class AuthorizeJson(Issuer issuer, IOptions<LatchkeyOptions> optio
             && !accepted.Contains("text/html", StringComparer.OrdinalIgnoreCase);
     }
 
-    public AuthorizeJsonAnswer Answer(AuthorizationOutcome outcome, IAuthorizationDialect dialect, HttpRequest request,
+    /// <param name="endpoint">The authorization endpoint's path the request belongs to: sign-in comes back there.</param>
+    public AuthorizeJsonAnswer Answer(AuthorizationOutcome outcome, IAuthorizationDialect dialect, HttpRequest request, PathString endpoint,
         IEnumerable<KeyValuePair<string, StringValues>> parameters) => outcome switch
     {
         AskConsent consent => new(StatusCodes.Status200OK, ConsentMetadata.From(consent, options.Value.ScopeCatalogue)),
         RedirectToClient redirect => new(StatusCodes.Status200OK, new ConsentRedirect(
             dialect.ClientRedirect(redirect, issuer.For(request)), redirect.Error?.Code, redirect.Error?.Description)),
         SignInRequired => new(StatusCodes.Status401Unauthorized, new ConsentError("login_required",
-            "Sign in first, then send the authorization request again.", LoginUrl(request, parameters))),
+            "Sign in first, then send the authorization request again.", LoginUrl(request, endpoint, parameters))),
         ShowError error => new(StatusCodes.Status400BadRequest, new ConsentError("invalid_request", error.Description)),
         _ => throw new InvalidOperationException($"No JSON rendering for {outcome.GetType().Name}."),
     };
 
     /// <summary>The sign-in page, coming back to this authorization request afterwards (<see cref="AuthorizationRoundTrip"/>).</summary>
-    private string LoginUrl(HttpRequest request, IEnumerable<KeyValuePair<string, StringValues>> parameters)
+    private string LoginUrl(HttpRequest request, PathString endpoint, IEnumerable<KeyValuePair<string, StringValues>> parameters)
     {
         var cookie = cookies.Get(IdentityConstants.ApplicationScheme);
-        var returnUrl = AuthorizationRoundTrip.SignInReturnUrl(request.PathBase.Add(AuthorizePath), parameters);
+        var returnUrl = AuthorizationRoundTrip.SignInReturnUrl(request.PathBase.Add(endpoint), parameters);
         return request.PathBase.Add(cookie.LoginPath) + QueryString.Create(cookie.ReturnUrlParameter, returnUrl);
     }
 }

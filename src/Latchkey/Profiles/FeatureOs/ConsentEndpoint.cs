@@ -56,7 +56,7 @@ public static class ConsentEndpoint
         var parameters = request.AuthorizationParameters().ToList();
         var dialect = dialects.For(AuthorizeJson.AuthorizePath, parameters);
         var outcome = await flow.DecideAsync(dialect.Parse(parameters), http.User, new ConsentChoice(approve, request.TargetOrganizationId), ct);
-        return json.Answer(outcome, dialect, http.Request, parameters).ToResult();
+        return json.Answer(outcome, dialect, http.Request, AuthorizeJson.AuthorizePath, parameters).ToResult();
     }
 
     /// <summary>
