@@ -9,6 +9,7 @@ public static class AppValidator
     private const int MaxRedirectUris = 20;
     private const int MaxNameLength = 100;
     private const int MaxDescriptionLength = 1000;
+    private const string WebhooksScope = "webhooks:manage";
 
     public static Dictionary<string, string[]> Check(AppDraft draft, ProfileName profile, IReadOnlyList<ScopeDefinition> catalogue)
     {
@@ -77,6 +78,18 @@ public static class AppValidator
         if (draft.WebhookEvents.Count > 0 && draft.WebhookUrl is null)
         {
             Add(AppFields.WebhookEvents, "Subscribing to events needs a webhook URL.");
+        }
+        // FeatureOS, "App Webhooks": webhook_url and subscribed events are accepted only with webhooks:manage declared.
+        if (profile == ProfileName.FeatureOs && !(draft.Scopes ?? [.. known]).Contains(WebhooksScope, StringComparer.Ordinal))
+        {
+            if (draft.WebhookUrl is not null)
+            {
+                Add(AppFields.WebhookUrl, $"A webhook URL needs the {WebhooksScope} scope declared.");
+            }
+            if (draft.WebhookEvents.Count > 0)
+            {
+                Add(AppFields.WebhookEvents, $"Subscribing to events needs the {WebhooksScope} scope declared.");
+            }
         }
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }

@@ -1,6 +1,7 @@
 using Latchkey.Accounts;
 using Latchkey.Configuration;
 using Latchkey.Management.Api;
+using Latchkey.Profiles.FeatureOs;
 using Latchkey.Profiles.Fillout;
 using Latchkey.Profiles.Fub;
 using Latchkey.Profiles.Onboardbase;
@@ -48,6 +49,7 @@ public static class LatchkeyServer
         services.AddCredentialSafeLogging();
         services.AddManagementApi();
         services.AddFilloutProfile();
+        services.AddFeatureOs();
         return builder;
     }
 
@@ -64,6 +66,7 @@ public static class LatchkeyServer
         app.MapLatchkeyProtocol();
         app.MapFubProfile();
         app.MapFilloutProfile();
+        app.MapFeatureOs();
         app.MapManagementApi();
         app.MapSessionEndpoint();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();

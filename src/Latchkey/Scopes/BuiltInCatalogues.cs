@@ -5,28 +5,32 @@ namespace Latchkey.Scopes;
 /// <summary>The scope catalogue a profile brings when the operator configures none.</summary>
 public static class BuiltInCatalogues
 {
-    /// <summary>FeatureOS's 19 scopes (FACTS.md "FeatureOS"); also the standard profile's example catalogue.</summary>
+    /// <summary>
+    /// FeatureOS's 19 scopes (FACTS.md "FeatureOS"), in the order and with the wording of FeatureOS's
+    /// "Scopes &amp; Actor Modes" page (developers.featureos.app/docs/oauth-apps/scopes); also the standard
+    /// profile's example catalogue.
+    /// </summary>
     public static readonly IReadOnlyList<ScopeDefinition> FeatureOs =
     [
-        new("posts:read", "Read posts"),
-        new("posts:write", "Create and update posts"),
+        new("posts:read", "Read feature requests / feedback posts"),
+        new("posts:write", "Create, update, delete, assign posts"),
         new("comments:read", "Read comments"),
-        new("comments:write", "Write comments"),
+        new("comments:write", "Create, update, delete comments"),
         new("votes:read", "Read votes"),
-        new("votes:write", "Vote on posts"),
+        new("votes:write", "Add / remove votes"),
         new("changelog:read", "Read changelog entries"),
-        new("changelog:write", "Publish changelog entries"),
-        new("articles:read", "Read knowledge-base articles"),
-        new("articles:write", "Write knowledge-base articles"),
-        new("tags:read", "Read tags"),
-        new("tags:write", "Manage tags"),
-        new("customers:read", "Read customers"),
-        new("customers:write", "Manage customers"),
-        new("member:read", "Read team members"),
-        new("member:write", "Manage team members"),
+        new("changelog:write", "Create / update changelog entries"),
         new("roadmap:read", "Read the roadmap"),
-        new("collections:read", "Read collections"),
-        new("webhooks:manage", "Receive webhooks about this organization"),
+        new("articles:read", "Read knowledge base articles"),
+        new("articles:write", "Create / update articles"),
+        new("tags:read", "Read tags"),
+        new("tags:write", "Create / update / delete tags"),
+        new("collections:read", "Read knowledge base collections"),
+        new("customers:read", "Read customers"),
+        new("customers:write", "Add / update / delete / import customers"),
+        new("member:read", "Read organization team members"),
+        new("member:write", "Invite / update / remove organization team members"),
+        new("webhooks:manage", "Register a webhook URL and receive event notifications"),
     ];
 
     /// <summary>Onboardbase seed 003, "Scopes": five actions on three resources; <c>manage.X</c> implies the rest.</summary>

@@ -43,7 +43,7 @@ public sealed class AuthorizeEndpointTests(SharedServer shared) : IClassFixture<
         using var consentPage = await browser.FollowAsync(signedIn);
         var (html, form) = await consentPage.AssertConsentPageAsync();
         Assert.Contains("Roadmap Sync", html, StringComparison.Ordinal);
-        Assert.Contains("<code>posts:write</code> Create and update posts", html, StringComparison.Ordinal);
+        Assert.Contains("<code>posts:write</code> Create, update, delete, assign posts", html, StringComparison.Ordinal);
         Assert.Equal([owner.OrganizationId], form.Organizations);
         using var approved = await browser.PostAsync(AuthorizePath, form.Answer("approve", owner.OrganizationId));
 

@@ -329,7 +329,7 @@ public sealed class ConsentTests(SharedServer shared) : IClassFixture<SharedServ
         Assert.Contains("<img class=\"logo large\" src=\"https://sync.example/logo.png\"", html, StringComparison.Ordinal);
         Assert.Contains("href=\"https://sync.example\"", html, StringComparison.Ordinal);
         Assert.Contains("act as you", html, StringComparison.Ordinal);
-        Assert.Contains("<code>posts:read</code> Read posts", html, StringComparison.Ordinal);
+        Assert.Contains("<code>posts:read</code> Read feature requests / feedback posts", html, StringComparison.Ordinal);
         Assert.Contains("<code>comments:read</code> Read comments", html, StringComparison.Ordinal);
         Assert.DoesNotContain("posts:write", html, StringComparison.Ordinal);
     }

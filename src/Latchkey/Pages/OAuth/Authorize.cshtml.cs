@@ -1,4 +1,5 @@
 using Latchkey.Configuration;
+using Latchkey.Profiles.FeatureOs;
 using Latchkey.Protocol;
 using Latchkey.Protocol.Authorize;
 using Latchkey.Scopes;
@@ -40,12 +41,16 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dia
     /// <summary>Where the consent form posts: the path the request came to, so the same dialect reads it again.</summary>
     public string FormAction => Request.PathBase.Add(Request.Path);
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync([FromServices] AuthorizeJson json, CancellationToken ct)
     {
         NoStore();
         RequestParameters = [.. Request.Query];
         var dialect = dialects.For(Request.Path, RequestParameters);
-        return Render(dialect, await flow.AuthorizeAsync(dialect.Parse(RequestParameters), User, ct), HttpMethods.Get);
+        var outcome = await flow.AuthorizeAsync(dialect.Parse(RequestParameters), User, ct);
+        // FeatureOS's consent API (FACTS.md): the same outcome as JSON, for a request that asks for JSON and not HTML.
+        return AuthorizeJson.IsWanted(Request)
+            ? json.Answer(outcome, dialect, Request, Request.Path, RequestParameters).ToPageResult()
+            : Render(dialect, outcome, HttpMethods.Get);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
