@@ -60,7 +60,7 @@ public sealed class OAuthFlowBrowserTests(BrowserFixture browser, OAuthFlowFixtu
         await Expect(page.Locator("#owner")).ToHaveTextAsync(developer.Name);
         await Expect(page.Locator("#actor")).ToContainTextAsync("act as you");
         await Expect(page.Locator("#scopes li")).ToHaveTextAsync(
-            ["posts:read Read posts", "posts:write Create and update posts", "comments:read Read comments"]);
+            ["posts:read Read feature requests / feedback posts", "posts:write Create, update, delete, assign posts", "comments:read Read comments"]);
         await Expect(page.GetByRole(AriaRole.Radio)).ToHaveCountAsync(2);
         await Expect(page.GetByLabel(acme.Name)).Not.ToBeCheckedAsync();
         await Expect(page.Locator("label", new() { HasText = globex.Name }))
