@@ -188,8 +188,25 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
             .Where(t => t.Id == successorId && t.RotatedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 1;
 
-    /// <summary>Revokes every live token of a family: what a replayed code or a reused refresh token issued.</summary>
-    public Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken ct)
+    /// <summary>
+    /// Revokes every live token of a family: what a replayed code issued, or an invalidated token's set. It takes the
+    /// installation's lock first, in the order every writer takes them (code, installation, tokens), so it cannot
+    /// deadlock with a rotation of the same family. Joins the caller's transaction if there is one.
+    /// </summary>
+    public async Task RevokeFamilyAsync(Guid installationId, Guid familyId, CancellationToken ct)
+    {
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        // Not live: the uninstall already revoked every token of the installation, and the update below finds none.
+        await LockLiveInstallationAsync(installationId, ct);
+        await RevokeFamilyAsync(familyId, ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>Revokes every live token of a family, under a lock the caller already holds.</summary>
+    private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         return db.Tokens

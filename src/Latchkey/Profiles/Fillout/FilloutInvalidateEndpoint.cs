@@ -36,8 +36,9 @@ public static class FilloutInvalidateEndpoint
             return TypedResults.Json(new OAuthErrorBody(error.Code ?? "invalid_token", error.Description), statusCode: error.Status);
         }
         var hash = TokenCodec.Hash(PresentedToken(http.Request));
-        var family = await db.Tokens.AsNoTracking().Where(t => t.Hash == hash && t.AppId == record!.AppId).Select(t => t.FamilyId).SingleAsync(ct);
-        await tokens.RevokeFamilyAsync(family, ct);
+        var token = await db.Tokens.AsNoTracking().Where(t => t.Hash == hash && t.AppId == record!.AppId)
+            .Select(t => new { t.InstallationId, t.FamilyId }).SingleAsync(ct);
+        await tokens.RevokeFamilyAsync(token.InstallationId, token.FamilyId, ct);
         return TypedResults.Json(new InvalidateResponse(true));
     }
 

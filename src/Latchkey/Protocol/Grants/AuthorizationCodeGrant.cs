@@ -51,7 +51,7 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
                 return OAuthError.InvalidGrant("The code is not one this server issued.");
             case CodeConsumption.Replayed:
                 // RFC 6749 §4.1.2: a code used twice revokes what its first use issued.
-                await tokens.RevokeFamilyAsync(row!.FamilyId, ct);
+                await tokens.RevokeFamilyAsync(row!.InstallationId, row.FamilyId, ct);
                 return OAuthError.InvalidGrant("The code was already used; the tokens issued for it have been revoked.");
             case CodeConsumption.Expired:
                 return CodeExpired;
