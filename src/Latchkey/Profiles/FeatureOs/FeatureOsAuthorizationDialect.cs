@@ -34,7 +34,4 @@ public sealed class FeatureOsAuthorizationDialect : IAuthorizationDialect
                 : null,
         };
     }
-
-    public string ClientRedirect(RedirectToClient response, string issuer) =>
-        StandardAuthorizationRenderer.ClientRedirect(response, issuer);
 }

@@ -7,6 +7,8 @@ namespace Latchkey.Profiles.Fillout;
 /// Seed 002, "Authorization request": <c>GET /authorize/oauth?client_id&amp;redirect_uri&amp;state</c>. It is the
 /// standard request without <c>response_type</c>, which Fillout clients never send: the code flow is the only
 /// one, so its absence means <c>code</c>. Anything a standard client may add (scope, PKCE, prompt) works too.
+/// The answer is the standard one: the seed's <c>code</c> and <c>state</c> (a denial, which the seed does not
+/// mention, is RFC 6749 §4.1.2.1's <c>error=access_denied</c>).
 /// </summary>
 public sealed class FilloutAuthorizationDialect : IAuthorizationDialect
 {
@@ -20,12 +22,4 @@ public sealed class FilloutAuthorizationDialect : IAuthorizationDialect
         var request = StandardAuthorizationParser.Parse(parameters);
         return request with { ResponseType = request.ResponseType ?? "code" };
     }
-
-    /// <summary>
-    /// The seed's <c>code</c> and <c>state</c>; a denial is RFC 6749 §4.1.2.1's <c>error=access_denied</c>, which
-    /// the seed does not mention. <c>iss</c> is added as on every authorization response (RFC 9207, DESIGN.md
-    /// rule 5): a client reading only the seed's parameters ignores it.
-    /// </summary>
-    public string ClientRedirect(RedirectToClient response, string issuer) =>
-        StandardAuthorizationRenderer.ClientRedirect(response, issuer);
 }

@@ -44,9 +44,6 @@ public sealed class OnboardbaseAuthorizationDialect : IAuthorizationDialect
             : request with { UnreadableParameter = OAuthError.InvalidScope("scopes is required: the scopes the app asks for, separated by commas.") };
     }
 
-    public string ClientRedirect(RedirectToClient response, string issuer) =>
-        StandardAuthorizationRenderer.ClientRedirect(response, issuer);
-
     /// <summary>
     /// Seed 003, "redirect_uri": "An invalid_credentials error will be thrown if the redirect_uri entered here does
     /// not match". The page shows that code for every error it shows instead of redirecting: each one is about the

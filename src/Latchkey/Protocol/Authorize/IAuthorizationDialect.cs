@@ -17,8 +17,12 @@ public interface IAuthorizationDialect
 
     AuthorizationRequest Parse(IEnumerable<KeyValuePair<string, StringValues>> parameters);
 
-    /// <summary>The redirect URI with the authorization response or error added (RFC 6749 §4.1.2, §4.1.2.1).</summary>
-    string ClientRedirect(RedirectToClient response, string issuer);
+    /// <summary>
+    /// The redirect URI with the authorization response or error added (RFC 6749 §4.1.2, §4.1.2.1). By default the
+    /// standard one, with <c>state</c> as sent and RFC 9207's <c>iss</c> (DESIGN.md rule 5): a client that reads only
+    /// its seed's parameters ignores the others.
+    /// </summary>
+    string ClientRedirect(RedirectToClient response, string issuer) => StandardAuthorizationRenderer.ClientRedirect(response, issuer);
 
     /// <summary>
     /// The code the error page shows when the client or redirect URI is refused, for a profile whose

@@ -9,7 +9,4 @@ public sealed class StandardAuthorizationDialect : IAuthorizationDialect
 
     public AuthorizationRequest Parse(IEnumerable<KeyValuePair<string, StringValues>> parameters) =>
         StandardAuthorizationParser.Parse(parameters);
-
-    public string ClientRedirect(RedirectToClient response, string issuer) =>
-        StandardAuthorizationRenderer.ClientRedirect(response, issuer);
 }
