@@ -9,22 +9,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Profiles.FeatureOs;
 
-/// <summary>
-/// One server for a test class, with a clock the tests move (<see cref="ManualClock"/>) and PBKDF2 cut to one
-/// iteration: the tests sign many users in, and each arranges its own organizations and apps.
-/// </summary>
-public sealed class ClockedServer : IAsyncLifetime
+/// <summary>A FeatureOS deployment for a test class, with PBKDF2 cut to one iteration: the tests sign many users in.</summary>
+public sealed class FeatureOsServer : ClockedServer
 {
-    public ManualClock Clock { get; } = new();
-    public LatchkeyTestServer Server { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync() => Server = await LatchkeyTestServer.StartAsync(services: s =>
+    protected override Task<LatchkeyTestServer> StartAsync(ManualClock clock) => LatchkeyTestServer.StartAsync(services: s =>
     {
-        s.AddSingleton<TimeProvider>(Clock);
+        s.AddSingleton<TimeProvider>(clock);
         s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
     });
-
-    public ValueTask DisposeAsync() => Server.DisposeAsync();
 }
 
 /// <summary>A signed-in FeatureOS user: a cookie client, as the FeatureOS frontend calls the API with the user's session.</summary>

@@ -10,7 +10,7 @@ namespace Latchkey.Tests.Profiles.FeatureOs;
 /// changes nothing (DESIGN.md rule 8) beyond what rule 3 demands: a misused code is burned, a replayed one
 /// takes its tokens with it. Where the code survives, the same code still redeems afterwards.
 /// </summary>
-public sealed class FeatureOsTokenErrorTests(ClockedServer fixture) : IClassFixture<ClockedServer>
+public sealed class FeatureOsTokenErrorTests(FeatureOsServer fixture) : IClassFixture<FeatureOsServer>
 {
     private LatchkeyTestServer Server => fixture.Server;
 

@@ -7,7 +7,7 @@ namespace Latchkey.Tests.Profiles.FeatureOs;
 /// Using FeatureOS tokens (FACTS.md "FeatureOS", "Using tokens"; seed 004 "Lifetimes"): session_info for each actor,
 /// FeatureOS's 401 and 403 bodies, expiry then refresh, rotation, and one live token per target organization.
 /// </summary>
-public sealed class FeatureOsTokenUseTests(ClockedServer fixture) : IClassFixture<ClockedServer>
+public sealed class FeatureOsTokenUseTests(FeatureOsServer fixture) : IClassFixture<FeatureOsServer>
 {
     private LatchkeyTestServer Server => fixture.Server;
 

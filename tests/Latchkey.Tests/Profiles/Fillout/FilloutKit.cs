@@ -14,14 +14,9 @@ namespace Latchkey.Tests.Profiles.Fillout;
 /// One Fillout deployment for a test class, on a clock the tests move. Password hashing is cut to one
 /// iteration, as in <see cref="SharedServer"/>: these tests sign many users in.
 /// </summary>
-public sealed class FilloutServer : IAsyncLifetime
+public sealed class FilloutServer : ClockedServer
 {
-    public ManualClock Clock { get; } = new();
-    public LatchkeyTestServer Server { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync() => Server = await FilloutKit.StartAsync(Clock);
-
-    public ValueTask DisposeAsync() => Server.DisposeAsync();
+    protected override Task<LatchkeyTestServer> StartAsync(ManualClock clock) => FilloutKit.StartAsync(clock);
 }
 
 /// <summary>A Fillout app with its secret shown once, and where it is registered.</summary>

@@ -12,19 +12,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Profiles.Fub;
 
-/// <summary>
-/// A FUB deployment (<c>Latchkey:Profile=fub</c>) on a <see cref="ManualClock"/>, shared by a test class.
-/// Each test makes its own Registered System, app and user; a test that moves the clock only ever compares
-/// times with things it issued itself, so moving it does not disturb the others.
-/// </summary>
-public sealed class FubServer : IAsyncLifetime
+/// <summary>A FUB deployment (<c>Latchkey:Profile=fub</c>) shared by a test class; each test makes its own Registered System, app and user.</summary>
+public sealed class FubServer : ClockedServer
 {
-    public ManualClock Clock { get; } = new();
-    public LatchkeyTestServer Server { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync() => Server = await FubKit.StartAsync(Clock);
-
-    public ValueTask DisposeAsync() => Server.DisposeAsync();
+    protected override Task<LatchkeyTestServer> StartAsync(ManualClock clock) => FubKit.StartAsync(clock);
 }
 
 /// <summary>An app as <c>POST /v1/oauthApps</c> answered it (seed 000), and the Registered System that made it.</summary>

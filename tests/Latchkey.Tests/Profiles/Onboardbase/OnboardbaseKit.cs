@@ -13,14 +13,9 @@ namespace Latchkey.Tests.Profiles.Onboardbase;
 /// One Onboardbase deployment (<c>serve --profile onboardbase</c>) for a test class, on a clock the tests move.
 /// Password hashing is cut to one iteration, as in <see cref="SharedServer"/>: these tests sign in many users.
 /// </summary>
-public sealed class OnboardbaseServer : IAsyncLifetime
+public sealed class OnboardbaseServer : ClockedServer
 {
-    public ManualClock Clock { get; } = new();
-    public LatchkeyTestServer Server { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync() => Server = await OnboardbaseKit.StartAsync(DatabaseKind.Sqlite, Clock);
-
-    public ValueTask DisposeAsync() => Server.DisposeAsync();
+    protected override Task<LatchkeyTestServer> StartAsync(ManualClock clock) => OnboardbaseKit.StartAsync(DatabaseKind.Sqlite, clock);
 }
 
 /// <summary>An Onboardbase app as the seed's developer ends up with it: the two values copied from its details page.</summary>
