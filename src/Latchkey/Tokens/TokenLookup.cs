@@ -35,8 +35,8 @@ public sealed partial class TokenLookup(LatchkeyDbContext db, TimeProvider clock
             join i in db.Installations.AsNoTracking() on t.InstallationId equals i.Id
             join a in db.Apps.AsNoTracking() on t.AppId equals a.Id
             where t.Hash == hash
-            select new TokenRecord(t.Kind, t.AppId, a.ClientId, a.Name, a.Status, i.Id, i.OrganizationId, i.ActorMode, i.UserId,
-                t.Scopes, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.RotatedAt, i.RevokedAt, i.LastUsedAt))
+            select new TokenRecord(t.Kind, t.AppId, a.ClientId, a.Name, a.Status, i.Id, t.FamilyId, i.OrganizationId, i.ActorMode, i.UserId,
+                t.Scopes, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.RotatedAt, i.RevokedAt, i.LastUsedAt, t.PassphraseHash))
             .SingleOrDefaultAsync(ct);
     }
 

@@ -31,15 +31,12 @@ public sealed class TokenPassphrases(LatchkeyDbContext db)
             : throw new InvalidOperationException("A passphrase goes with a just-issued access token that has none yet.");
     }
 
-    /// <summary>True when <paramref name="passphrase"/> is the one issued with <paramref name="accessToken"/>; compared in constant time (DESIGN.md rule 4).</summary>
-    public async Task<bool> MatchesAsync(string accessToken, string passphrase, CancellationToken ct)
-    {
-        if (!TokenCodec.IsWellFormed(passphrase, Prefix))
-        {
-            return false;
-        }
-        var tokenHash = TokenCodec.Hash(accessToken);
-        var stored = await db.Tokens.AsNoTracking().Where(t => t.Hash == tokenHash).Select(t => t.PassphraseHash).SingleOrDefaultAsync(ct);
-        return stored is not null && CryptographicOperations.FixedTimeEquals(stored, TokenCodec.Hash(passphrase));
-    }
+    /// <summary>
+    /// True when <paramref name="passphrase"/> is the one issued with <paramref name="token"/>, whose row was read
+    /// with it; compared in constant time (DESIGN.md rule 4).
+    /// </summary>
+    public static bool Matches(TokenRecord token, string passphrase) =>
+        TokenCodec.IsWellFormed(passphrase, Prefix)
+        && token.PassphraseHash is { } stored
+        && CryptographicOperations.FixedTimeEquals(stored, TokenCodec.Hash(passphrase));
 }

@@ -13,6 +13,7 @@ public sealed record TokenRecord(
     string AppName,
     AppStatus AppStatus,
     Guid InstallationId,
+    Guid FamilyId,
     Guid OrganizationId,
     string ActorMode,
     Guid? UserId,
@@ -22,7 +23,8 @@ public sealed record TokenRecord(
     DateTimeOffset? RevokedAt,
     DateTimeOffset? RotatedAt,
     DateTimeOffset? InstallationRevokedAt,
-    DateTimeOffset? InstallationLastUsedAt)
+    DateTimeOffset? InstallationLastUsedAt,
+    byte[]? PassphraseHash)
 {
     /// <summary>Who acts: the consenting user's id for actor <c>self</c>, the app's bot identity
     /// <c>app:&lt;client_id&gt;</c> for actor <c>app</c> (FeatureOS seed 004, "Key concepts").</summary>

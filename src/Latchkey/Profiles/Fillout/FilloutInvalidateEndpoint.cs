@@ -1,9 +1,7 @@
 using System.Text.Json.Serialization;
 using Latchkey.Protocol;
 using Latchkey.Sessions;
-using Latchkey.Storage;
 using Latchkey.Tokens;
-using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Profiles.Fillout;
 
@@ -23,7 +21,7 @@ public static class FilloutInvalidateEndpoint
         return routes;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, BearerTokenValidator bearer, TokenStore tokens, LatchkeyDbContext db, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(HttpContext http, BearerTokenValidator bearer, TokenStore tokens, CancellationToken ct)
     {
         OAuthHttp.NoStore(http.Response);
         var (record, error) = await bearer.ValidateAsync(http.Request, ct);
@@ -35,15 +33,9 @@ public static class FilloutInvalidateEndpoint
             http.Response.Headers.WWWAuthenticate = error.Challenge;
             return TypedResults.Json(new OAuthErrorBody(error.Code ?? "invalid_token", error.Description), statusCode: error.Status);
         }
-        var hash = TokenCodec.Hash(PresentedToken(http.Request));
-        var token = await db.Tokens.AsNoTracking().Where(t => t.Hash == hash && t.AppId == record!.AppId)
-            .Select(t => new { t.InstallationId, t.FamilyId }).SingleAsync(ct);
-        await tokens.RevokeFamilyAsync(token.InstallationId, token.FamilyId, ct);
+        await tokens.RevokeFamilyAsync(record!.InstallationId, record.FamilyId, ct);
         return TypedResults.Json(new InvalidateResponse(true));
     }
-
-    /// <summary>The token of a header <see cref="BearerTokenValidator"/> has accepted: <c>Bearer &lt;token&gt;</c>.</summary>
-    private static string PresentedToken(HttpRequest request) => request.Headers.Authorization.ToString()["Bearer".Length..].Trim();
 }
 
 /// <summary>The seed shows no response; <c>{"success": true}</c> says it worked, as FUB's disconnect does (FACTS.md).</summary>

@@ -20,7 +20,7 @@ public static class IntrospectionEndpoint
     }
 
     private static async Task<IResult> HandleAsync(HttpContext http, IntrospectionAuthenticator callers, TokenLookup tokens,
-        TokenPassphrases passphrases, Issuer issuer, TimeProvider clock, CancellationToken ct)
+        Issuer issuer, TimeProvider clock, CancellationToken ct)
     {
         // RFC 7662 §2.2 asks responses not be cached like token responses are (RFC 6749 §5.1).
         OAuthHttp.NoStore(http.Response);
@@ -45,7 +45,7 @@ public static class IntrospectionEndpoint
         var token = await tokens.FindAsync(presented, kind: null, ct);
         if (token is null || !caller!.MaySee(token) || token.WhyInactiveAt(clock.GetUtcNow()) is not null
             // Onboardbase (seed 003): a caller that sends the API key's passphrase asks whether the key works with it.
-            || (parameters["passphrase"] is { } passphrase && !await passphrases.MatchesAsync(presented, passphrase, ct)))
+            || (parameters["passphrase"] is { } passphrase && !TokenPassphrases.Matches(token, passphrase)))
         {
             return TypedResults.Json(IntrospectionResponse.Inactive, Json);
         }
