@@ -91,13 +91,19 @@ internal sealed class RevocationStream(long? cursor, RevocationFeed feed, Revoca
         while (true)
         {
             waiting ??= events.WaitToReadAsync(ct).AsTask();
-            if (await Task.WhenAny(waiting, Task.Delay(settings.KeepAlive, ct)) != waiting)
+            bool open;
+            try
+            {
+                // WaitAsync drops its timer when the wait ends first, so a busy stream leaves no timers behind.
+                open = await waiting.WaitAsync(settings.KeepAlive, ct);
+            }
+            catch (TimeoutException)
             {
                 await stream.WriteAsync(": keep-alive\n\n", ct);
                 await stream.FlushAsync(ct);
                 continue;
             }
-            if (!await waiting)
+            if (!open)
             {
                 // Fell too far behind: ending the stream makes the subscriber resume from its cursor, out of the database.
                 return;
