@@ -1,3 +1,4 @@
+using Latchkey.Revocations;
 using Latchkey.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -10,13 +11,37 @@ namespace Latchkey.Configuration;
 public sealed class LatchkeyOptionsValidator : IValidateOptions<LatchkeyOptions>
 {
     public const string RefreshReuseGraceKey = $"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Lifetimes)}:{nameof(TokenLifetimes.RefreshReuseGrace)}";
+    private const string RevocationsKey = $"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Revocations)}";
 
     public ValidateOptionsResult Validate(string? name, LatchkeyOptions options)
     {
+        string[] failures = [.. Failures(options)];
+        return failures.Length > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+
+    private static IEnumerable<string> Failures(LatchkeyOptions options)
+    {
         var grace = options.Lifetimes.RefreshReuseGrace;
-        return grace < TimeSpan.Zero || grace > TokenLifetimes.MaxRefreshReuseGrace
-            ? ValidateOptionsResult.Fail($"{RefreshReuseGraceKey} is {grace:c}; it must be between 00:00:00 (off) and "
-                + $"{TokenLifetimes.MaxRefreshReuseGrace:c}: a longer grace lets a stolen refresh token go unnoticed for longer.")
-            : ValidateOptionsResult.Success;
+        if (grace < TimeSpan.Zero || grace > TokenLifetimes.MaxRefreshReuseGrace)
+        {
+            yield return $"{RefreshReuseGraceKey} is {grace:c}; it must be between 00:00:00 (off) and "
+                + $"{TokenLifetimes.MaxRefreshReuseGrace:c}: a longer grace lets a stolen refresh token go unnoticed for longer.";
+        }
+        var feed = options.Revocations;
+        if (feed.PollInterval <= TimeSpan.Zero || feed.PollInterval > TimeSpan.FromSeconds(1))
+        {
+            yield return $"{RevocationsKey}:{nameof(RevocationFeedOptions.PollInterval)} is {feed.PollInterval:c}; it must be more than 0 and at most "
+                + "00:00:01: revocations must reach resource servers within about a second.";
+        }
+        if (feed.KeepAlive < TimeSpan.FromMilliseconds(100) || feed.KeepAlive > TimeSpan.FromSeconds(30))
+        {
+            yield return $"{RevocationsKey}:{nameof(RevocationFeedOptions.KeepAlive)} is {feed.KeepAlive:c}; it must be between 00:00:00.1 and 00:00:30: "
+                + "subscribers take 30 s of silence for a dead stream.";
+        }
+        if (feed.Retention < TimeSpan.FromHours(1))
+        {
+            yield return $"{RevocationsKey}:{nameof(RevocationFeedOptions.Retention)} is {feed.Retention:c}; it must be at least 01:00:00, "
+                + "or a resource server restarting or redeploying would find its cursor pruned and drop its whole cache.";
+        }
     }
 }

@@ -69,7 +69,8 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
         if (revoked == 1)
         {
-            db.Revocations.Add(Revocation.OfInstallation(installationId, now));
+            // Stamped now, after the row lock was waited for: the feed's resume window counts from the stamp to the commit.
+            db.Revocations.Add(Revocation.OfInstallation(installationId, clock.GetUtcNow()));
             await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);

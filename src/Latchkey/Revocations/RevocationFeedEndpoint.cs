@@ -44,7 +44,37 @@ public static class RevocationFeedEndpoint
             return OAuthHttp.Error(http.Response, OAuthError.InvalidRequest(
                 $"'{AfterParameter}' (or Last-Event-ID) must be the id of the last event received: a whole number, 0 or more."));
         }
-        return new RevocationStream(cursor, feed, log, options.Value.Revocations, lifetime.ApplicationStopping);
+        // Subscribed before the backlog is read, so nothing written in between falls through (RevocationFeed remarks).
+        var subscription = feed.TrySubscribe(id!);
+        if (subscription is null)
+        {
+            return OAuthHttp.Error(http.Response, new OAuthError("too_many_streams",
+                $"This resource server already holds {RevocationFeed.MaxSubscriptionsPerSubscriber} open revocation streams; close one first.",
+                StatusCodes.Status429TooManyRequests));
+        }
+        if (!await IsFollowingAsync(feed, ct))
+        {
+            subscription.Dispose();
+            http.Response.Headers.RetryAfter = "1";
+            return OAuthHttp.Error(http.Response, new OAuthError("temporarily_unavailable",
+                "The revocation log cannot be read right now; retry in a moment, and meanwhile cache tokens only briefly.",
+                StatusCodes.Status503ServiceUnavailable));
+        }
+        return new RevocationStream(cursor, subscription, log, options.Value.Revocations, feed, lifetime.ApplicationStopping);
+    }
+
+    /// <summary>True once the feed follows the log, waiting a little for it at startup.</summary>
+    private static async Task<bool> IsFollowingAsync(RevocationFeed feed, CancellationToken ct)
+    {
+        try
+        {
+            await feed.WaitUntilFollowingAsync(ct).WaitAsync(TimeSpan.FromSeconds(5), ct);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        return feed.IsFollowing;
     }
 
     private static bool TryReadCursor(HttpRequest request, out long? cursor)

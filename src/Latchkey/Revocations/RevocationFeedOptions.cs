@@ -13,9 +13,10 @@ public sealed class RevocationFeedOptions
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// The longest a revoking transaction may take between writing its entry and committing, plus the clock skew between
+    /// The longest a revoking transaction may take between stamping its entry and committing, plus the clock skew between
     /// server nodes. An entry can become visible this late below ids already sent, so gaps are awaited, and a resumed
-    /// subscriber is sent again, this far back. Database command timeouts keep transactions well under it.
+    /// subscriber is sent again, this far back. Revoking transactions stamp their entry after taking their locks and
+    /// commit right after a few statements, so they take milliseconds, far under it.
     /// </summary>
     public static readonly TimeSpan CommitWindow = TimeSpan.FromSeconds(60);
 }

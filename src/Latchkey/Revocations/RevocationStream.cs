@@ -10,13 +10,14 @@ namespace Latchkey.Revocations;
 /// revocation as it is read, with keep-alive comments between. Each event's <c>id</c> is the highest id sent so far, so
 /// the cursor a subscriber resumes from never moves back when an entry below it arrives late.
 /// </summary>
-internal sealed class RevocationStream(long? cursor, RevocationFeed feed, RevocationLog log, RevocationFeedOptions settings,
-    CancellationToken stopping) : IResult
+internal sealed class RevocationStream(long? cursor, RevocationSubscription subscription, RevocationLog log, RevocationFeedOptions settings,
+    RevocationFeed feed, CancellationToken stopping) : IResult
 {
+    /// <summary>How often an idle stream checks that the feed still follows the log.</summary>
+    private static readonly TimeSpan HealthCheck = TimeSpan.FromSeconds(1);
+
     /// <summary>What a disconnected EventSource waits before reconnecting (WHATWG HTML §9.2.4).</summary>
     private const int ReconnectMilliseconds = 1000;
-
-    private const int PageSize = 1_000;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -26,8 +27,7 @@ internal sealed class RevocationStream(long? cursor, RevocationFeed feed, Revoca
     {
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         var ct = ending.Token;
-        // Subscribed before reading the backlog, so nothing written in between falls through; what arrives twice is harmless.
-        using var subscription = feed.Subscribe();
+        using var owned = subscription;
         http.Response.ContentType = "text/event-stream";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var stream = new SseWriter(http.Response);
@@ -38,7 +38,7 @@ internal sealed class RevocationStream(long? cursor, RevocationFeed feed, Revoca
             sent = Math.Max(sent, await log.HeadAsync(ct));
             await stream.EventAsync("ready", sent, $$"""{"cursor":"{{sent}}"}""", ct);
             await stream.FlushAsync(ct);
-            await FollowAsync(stream, subscription, ct);
+            await FollowAsync(stream, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -70,42 +70,56 @@ internal sealed class RevocationStream(long? cursor, RevocationFeed feed, Revoca
             return;
         }
         var since = at - RevocationFeedOptions.CommitWindow;
-        var pageAfter = 0L;
+        var pageAfter = Math.Min(from, await log.FirstIdSinceAsync(since, ct) ?? from) - 1;
         List<RevocationEvent> page;
         do
         {
-            page = await log.ReadMissedAsync(from, since, pageAfter, PageSize, ct);
+            page = await log.ReadMissedAsync(from, since, pageAfter, ct);
             foreach (var revocation in page)
             {
                 await WriteAsync(stream, revocation, ct);
                 pageAfter = revocation.Id;
             }
         }
-        while (page.Count == PageSize);
+        while (page.Count == RevocationLog.PageSize);
+        // The pruner may have run meanwhile: then what was read may have holes.
+        if (await log.OldestAsync(ct) is { } oldestAfter && from < oldestAfter - 1)
+        {
+            await stream.EventAsync("reset", sent, "{}", ct);
+        }
     }
 
-    private async Task FollowAsync(SseWriter stream, RevocationSubscription subscription, CancellationToken ct)
+    /// <summary>
+    /// Sends entries as the feed reads them. The stream ends when the subscriber fell too far behind (it resumes from its
+    /// cursor, out of the database) or when the feed stopped following the log: a stream that stayed open then would
+    /// tell the subscriber it misses nothing while it might.
+    /// </summary>
+    private async Task FollowAsync(SseWriter stream, CancellationToken ct)
     {
         var events = subscription.Events;
+        var lastWrite = Environment.TickCount64;
         Task<bool>? waiting = null;
-        while (true)
+        while (feed.IsFollowing)
         {
             waiting ??= events.WaitToReadAsync(ct).AsTask();
             bool open;
             try
             {
                 // WaitAsync drops its timer when the wait ends first, so a busy stream leaves no timers behind.
-                open = await waiting.WaitAsync(settings.KeepAlive, ct);
+                open = await waiting.WaitAsync(HealthCheck, ct);
             }
             catch (TimeoutException)
             {
-                await stream.WriteAsync(": keep-alive\n\n", ct);
-                await stream.FlushAsync(ct);
+                if (Environment.TickCount64 - lastWrite >= settings.KeepAlive.TotalMilliseconds)
+                {
+                    await stream.WriteAsync(": keep-alive\n\n", ct);
+                    await stream.FlushAsync(ct);
+                    lastWrite = Environment.TickCount64;
+                }
                 continue;
             }
             if (!open)
             {
-                // Fell too far behind: ending the stream makes the subscriber resume from its cursor, out of the database.
                 return;
             }
             waiting = null;
@@ -114,6 +128,7 @@ internal sealed class RevocationStream(long? cursor, RevocationFeed feed, Revoca
                 await WriteAsync(stream, revocation, ct);
             }
             await stream.FlushAsync(ct);
+            lastWrite = Environment.TickCount64;
         }
     }
 
