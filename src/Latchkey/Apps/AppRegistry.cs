@@ -2,6 +2,7 @@ using Latchkey.Configuration;
 using Latchkey.Management;
 using Latchkey.Profiles;
 using Latchkey.Revocations;
+using Latchkey.Scopes;
 using Latchkey.Storage;
 using Latchkey.Tokens;
 using Latchkey.Validation;
@@ -15,7 +16,7 @@ namespace Latchkey.Apps;
 /// API, FUB API, portal). Every lookup is scoped to an organization: tenant isolation (DESIGN.md rule 7)
 /// is a parameter here, not a check each caller must remember.
 /// </summary>
-public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> options, TimeProvider clock)
+public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> options, ScopeCatalogues catalogues, TimeProvider clock)
 {
     private LatchkeyOptions Options => options.Value;
 
@@ -40,7 +41,7 @@ public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> 
     {
         var profile = draft.Profile ?? Options.Profile;
         draft = Normalize(draft);
-        var errors = AppValidator.Check(draft, profile, Options.ScopeCatalogue);
+        var errors = AppValidator.Check(draft, profile, catalogues.For(profile));
         if (errors.Count > 0)
         {
             return Validated<CreatedApp>.Fail(errors);
@@ -72,7 +73,7 @@ public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> 
     public async Task<Validated<App>> UpdateAsync(App app, AppDraft draft, CancellationToken ct)
     {
         draft = Normalize(draft) with { Profile = app.Profile, IsPublic = app.IsPublic };
-        var errors = AppValidator.Check(draft, app.Profile, Options.ScopeCatalogue);
+        var errors = AppValidator.Check(draft, app.Profile, catalogues.For(app.Profile));
         if (errors.Count > 0)
         {
             return Validated<App>.Fail(errors);
@@ -143,7 +144,7 @@ public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> 
         app.WebsiteUrl = draft.WebsiteUrl;
         app.LogoUrl = draft.LogoUrl;
         app.RedirectUris = [.. draft.RedirectUris];
-        app.AllowedScopes = [.. draft.Scopes ?? Options.ScopeCatalogue.Select(s => s.Name)];
+        app.AllowedScopes = [.. draft.Scopes ?? catalogues.For(app.Profile).Select(s => s.Name)];
         app.AllowedActorModes = [.. draft.ActorModes ?? [ActorMode.Self]];
         app.WebhookUrl = draft.WebhookUrl;
         app.WebhookEvents = [.. draft.WebhookEvents];

@@ -54,7 +54,7 @@ public static class AppValidator
         {
             if (!known.Contains(scope))
             {
-                Add(AppFields.Scopes, $"'{scope}' is not a scope of this server; known scopes: {string.Join(", ", known)}.");
+                Add(AppFields.Scopes, $"'{scope}' is not a scope of this server for {profile.ToWire()} apps; known scopes: {string.Join(", ", known)}.");
             }
         }
         if (draft.ActorModes is { Count: 0 })

@@ -35,7 +35,7 @@ public sealed class LatchkeyOptions
     /// <summary>The Onboardbase profile's settings (seed 003).</summary>
     public OnboardbaseOptions Onboardbase { get; set; } = new();
 
-    /// <summary>The operator's scope catalogue. Empty: the default profile's built-in catalogue.</summary>
+    /// <summary>The operator's scopes: they extend every profile's catalogue (<see cref="ScopeCatalogues"/>).</summary>
     public List<ScopeDefinition> Scopes { get; set; } = [];
 
     /// <summary>The revocation feed's settings (<c>Latchkey:Revocations</c>).</summary>
@@ -43,7 +43,4 @@ public sealed class LatchkeyOptions
 
     /// <summary>The Fillout profile's settings (<c>Latchkey:Fillout</c>).</summary>
     public FilloutOptions Fillout { get; set; } = new();
-
-    public IReadOnlyList<ScopeDefinition> ScopeCatalogue =>
-        Scopes.Count > 0 ? Scopes : BuiltInCatalogues.For(Profile);
 }

@@ -36,6 +36,7 @@ public static class LatchkeyCore
         services.AddScoped<AccountDirectory>();
         services.AddScoped<ManagementCredentials>();
         services.AddScoped<AppRegistry>();
+        services.AddSingleton<Scopes.ScopeCatalogues>();
         services.AddScoped<ResourceServerCredentials>();
         return services;
     }

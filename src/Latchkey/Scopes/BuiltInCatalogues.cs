@@ -2,13 +2,13 @@ using Latchkey.Profiles;
 
 namespace Latchkey.Scopes;
 
-/// <summary>The scope catalogue a profile brings when the operator configures none.</summary>
+/// <summary>The scope catalogues the seed profiles bring (<see cref="ScopeCatalogues"/> adds the operator's).</summary>
 public static class BuiltInCatalogues
 {
     /// <summary>
     /// FeatureOS's 19 scopes (FACTS.md "FeatureOS"), in the order and with the wording of FeatureOS's
     /// "Scopes &amp; Actor Modes" page (developers.featureos.app/docs/oauth-apps/scopes); also the standard
-    /// profile's example catalogue.
+    /// deployment's example catalogue while the operator configures none.
     /// </summary>
     public static readonly IReadOnlyList<ScopeDefinition> FeatureOs =
     [
@@ -49,11 +49,13 @@ public static class BuiltInCatalogues
         new(WholeAccountScope, "Use the API on your behalf"),
     ];
 
+    /// <summary>The provider's own scopes; none for the standard profile, which has no provider.</summary>
     public static IReadOnlyList<ScopeDefinition> For(ProfileName profile) => profile switch
     {
+        ProfileName.FeatureOs => FeatureOs,
         ProfileName.Onboardbase => Onboardbase,
         ProfileName.Fub or ProfileName.Fillout => WholeAccount,
-        _ => FeatureOs,
+        _ => [],
     };
 
     private static string Describe(string action, string resource) => action switch

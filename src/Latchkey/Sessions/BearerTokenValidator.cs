@@ -45,12 +45,25 @@ public sealed class BearerTokenValidator(TokenLookup tokens, TimeProvider clock)
 
     private const string TokenParameter = "access_token";
 
+    /// <summary>The live access token the request carries, and its use recorded (<see cref="TokenLookup.RecordUseAsync"/>).</summary>
+    public async Task<BearerResult> ValidateAsync(HttpRequest request, CancellationToken ct)
+    {
+        var result = await CheckAsync(request, ct);
+        if (result.Token is { } token)
+        {
+            await tokens.RecordUseAsync(token, ct);
+        }
+        return result;
+    }
+
     /// <summary>
+    /// The checks of <see cref="ValidateAsync"/> without recording a use, for an endpoint that may still refuse a
+    /// live token (<c>FubRevokeAccess</c>: another system's token): a refused request must not count as a use.
     /// RFC 6750 §2: of the three ways to send a token only the header (§2.1) is supported. §2.3 (the query)
     /// puts tokens in logs and histories; §2.2 (the form body) is rarely used and a MAY. A token sent either
     /// way is refused as invalid_request (§3.1: an unsupported parameter), not silently ignored.
     /// </summary>
-    public async Task<BearerResult> ValidateAsync(HttpRequest request, CancellationToken ct)
+    public async Task<BearerResult> CheckAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.Query.ContainsKey(TokenParameter) || await FormHasTokenAsync(request, ct))
         {
@@ -66,11 +79,11 @@ public sealed class BearerTokenValidator(TokenLookup tokens, TimeProvider clock)
             }
             authorization = "Bearer " + apiKey;
         }
-        return await ValidateAsync(authorization, ct);
+        return await CheckHeaderAsync(authorization, ct);
     }
 
-    /// <summary>RFC 6750 §2.1 and §3: validates the <c>Authorization</c> header's value.</summary>
-    public async Task<BearerResult> ValidateAsync(string? authorization, CancellationToken ct)
+    /// <summary>RFC 6750 §2.1 and §3: checks the <c>Authorization</c> header's value.</summary>
+    private async Task<BearerResult> CheckHeaderAsync(string? authorization, CancellationToken ct)
     {
         // RFC 9110 §11.1: the scheme is case-insensitive. No header, or another scheme, is no Bearer credential at all.
         if (string.IsNullOrEmpty(authorization)
@@ -92,7 +105,6 @@ public sealed class BearerTokenValidator(TokenLookup tokens, TimeProvider clock)
         {
             return BearerError.InvalidToken(why);
         }
-        await tokens.RecordUseAsync(record, ct);
         return record;
     }
 

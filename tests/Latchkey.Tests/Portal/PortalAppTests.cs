@@ -38,8 +38,9 @@ public sealed class PortalAppTests
         var (server, org, browser) = await PortalApps.StartAsync();
         await using var _ = server;
         var fields = PortalApps.NewAppFields(org.Id, "Mobile", KeyValuePair.Create("Form.IsPublic", "true"))
-            .Where(f => f.Key is not "Form.RedirectUris" and not "Form.Profile")
+            .Where(f => f.Key is not "Form.RedirectUris" and not "Form.Profile" and not "Form.Scopes")
             .Append(new("Form.RedirectUris", PortalApps.RedirectUri))
+            .Append(new("Form.Scopes", "api")) // FUB's catalogue, not the deployment's
             .Append(new("Form.Profile", "fub"));
 
         using var response = await browser.SubmitAsync("/portal/apps/new", fields);
@@ -49,6 +50,7 @@ public sealed class PortalAppTests
         var app = await server.FindAsync(PortalBrowser.TextOf(html, "client-id")!);
         Assert.True(app!.IsPublic);
         Assert.Equal(Latchkey.Profiles.ProfileName.Fub, app.Profile);
+        Assert.Equal(["api"], app.AllowedScopes);
         Assert.Empty(app.Secrets);
     }
 

@@ -1,4 +1,3 @@
-using Latchkey.Configuration;
 using Latchkey.Profiles.FeatureOs;
 using Latchkey.Protocol;
 using Latchkey.Protocol.Authorize;
@@ -6,8 +5,8 @@ using Latchkey.Scopes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Latchkey.Pages.OAuth;
 
@@ -18,7 +17,7 @@ namespace Latchkey.Pages.OAuth;
 /// screen, the error page, or the dialect's redirect. Razor Pages check the antiforgery token of
 /// every POST, so a consent can only come from this page's own form (DESIGN.md rule 6).
 /// </summary>
-public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dialects, Issuer issuer, IOptions<LatchkeyOptions> options) : PageModel
+public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dialects, Issuer issuer, ScopeCatalogues catalogues) : PageModel
 {
     public const string DecisionField = "decision";
     public const string OrganizationField = "organization";
@@ -33,7 +32,8 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dia
     /// <summary>Set when the consent screen is shown.</summary>
     public AskConsent? Consent { get; private set; }
 
-    public IReadOnlyList<ScopeDefinition> Catalogue => options.Value.ScopeCatalogue;
+    /// <summary>What each scope on the consent screen means: in the catalogue of the app's profile, not the deployment's.</summary>
+    public IReadOnlyDictionary<string, string> ScopeDescriptions => catalogues.Descriptions(Consent!.Authorization.App.Profile);
 
     /// <summary>The request's parameters as sent: the consent form carries them back (<see cref="AuthorizationRoundTrip"/>).</summary>
     public IReadOnlyList<KeyValuePair<string, StringValues>> RequestParameters { get; private set; } = [];
@@ -44,6 +44,8 @@ public sealed class AuthorizeModel(AuthorizeFlow flow, AuthorizationDialects dia
     public async Task<IActionResult> OnGetAsync([FromServices] AuthorizeJson json, CancellationToken ct)
     {
         NoStore();
+        // RFC 9110 §12.5.5: the answer depends on Accept (the page or FeatureOS's JSON), so no cache may serve one for the other.
+        Response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
         RequestParameters = [.. Request.Query];
         var dialect = dialects.For(Request.Path, RequestParameters);
         var outcome = await flow.AuthorizeAsync(dialect.Parse(RequestParameters), User, ct);

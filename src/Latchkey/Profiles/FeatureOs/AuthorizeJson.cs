@@ -1,6 +1,6 @@
-using Latchkey.Configuration;
 using Latchkey.Protocol;
 using Latchkey.Protocol.Authorize;
+using Latchkey.Scopes;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -23,7 +23,7 @@ namespace Latchkey.Profiles.FeatureOs;
 /// No CORS policy exists, so another origin's script cannot read any of these answers, and the session
 /// cookie is SameSite=Lax, so no other site's request carries it.
 /// </summary>
-public sealed class AuthorizeJson(Issuer issuer, IOptions<LatchkeyOptions> options, IOptionsMonitor<CookieAuthenticationOptions> cookies)
+public sealed class AuthorizeJson(Issuer issuer, ScopeCatalogues catalogues, IOptionsMonitor<CookieAuthenticationOptions> cookies)
 {
     public const string AuthorizePath = "/oauth/authorize";
 
@@ -42,7 +42,7 @@ public sealed class AuthorizeJson(Issuer issuer, IOptions<LatchkeyOptions> optio
     public AuthorizeJsonAnswer Answer(AuthorizationOutcome outcome, IAuthorizationDialect dialect, HttpRequest request, PathString endpoint,
         IEnumerable<KeyValuePair<string, StringValues>> parameters) => outcome switch
     {
-        AskConsent consent => new(StatusCodes.Status200OK, ConsentMetadata.From(consent, options.Value.ScopeCatalogue)),
+        AskConsent consent => new(StatusCodes.Status200OK, ConsentMetadata.From(consent, catalogues.Descriptions(consent.Authorization.App.Profile))),
         RedirectToClient redirect => new(StatusCodes.Status200OK, new ConsentRedirect(
             dialect.ClientRedirect(redirect, issuer.For(request)), redirect.Error?.Code, redirect.Error?.Description)),
         SignInRequired => new(StatusCodes.Status401Unauthorized, new ConsentError("login_required",

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Latchkey.Portal;
 using Latchkey.Protocol.Authorize;
-using Latchkey.Scopes;
 using Microsoft.Extensions.Primitives;
 
 namespace Latchkey.Profiles.FeatureOs;
@@ -21,11 +20,10 @@ public sealed record ConsentMetadata(
     [property: JsonPropertyName("state")] string? State,
     [property: JsonPropertyName("eligible_organizations")] IReadOnlyList<ConsentOrganization> EligibleOrganizations)
 {
-    public static ConsentMetadata From(AskConsent consent, IReadOnlyList<ScopeDefinition> catalogue)
+    public static ConsentMetadata From(AskConsent consent, IReadOnlyDictionary<string, string> descriptions)
     {
         var authorization = consent.Authorization;
         var app = authorization.App;
-        var descriptions = catalogue.ToDictionary(s => s.Name, s => s.Description, StringComparer.Ordinal);
         return new ConsentMetadata(
             app.ClientId,
             // URLs as the consent page uses them: https only, so a frontend cannot be handed a javascript: link.

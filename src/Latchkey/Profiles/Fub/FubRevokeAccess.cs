@@ -19,7 +19,9 @@ public static class FubRevokeAccess
         HttpContext http, BearerTokenValidator bearer, LatchkeyDbContext db, InstallationStore installations, CancellationToken ct)
     {
         var system = RegisteredSystemFilter.Current(http);
-        var (token, error) = await bearer.ValidateAsync(http.Request, ct);
+        // Checked, not recorded as a use: a disconnect is no API call, and a refused one (another system's
+        // token) must leave the installation's last use untouched. The revocation itself is stamped instead.
+        var (token, error) = await bearer.CheckAsync(http.Request, ct);
         if (error is not null)
         {
             return Refuse(http, error);

@@ -12,7 +12,7 @@ namespace Latchkey.Protocol.Authorize;
 /// The consent form's POST runs the same steps again on the request it carries, so nothing posted
 /// is trusted beyond what a fresh authorization request would be.
 /// </summary>
-public sealed class AuthorizationValidator(LatchkeyDbContext db)
+public sealed class AuthorizationValidator(LatchkeyDbContext db, ScopeCatalogues catalogues)
 {
     private const string ResponseTypeCode = "code";
 
@@ -30,9 +30,10 @@ public sealed class AuthorizationValidator(LatchkeyDbContext db)
             return (null, new ShowError(redirectProblem));
         }
 
+        var grantable = catalogues.Grantable(app!);
         var error = RejectUnreadableParameters(request)
             ?? CheckResponseType(request)
-            ?? CheckScopes(request, app!)
+            ?? CheckScopes(request, grantable)
             ?? CheckPkce(request, app!)
             ?? CheckActor(request, app!)
             ?? CheckPrompt(request);
@@ -40,7 +41,7 @@ public sealed class AuthorizationValidator(LatchkeyDbContext db)
         {
             return (null, new RedirectToClient(redirectUri!, null, error, request.State));
         }
-        return (new ValidatedAuthorization(request, app!, redirectUri!, RequestedScopes(request, app!), RequestedActor(request, app!), PromptOf(request)), null);
+        return (new ValidatedAuthorization(request, app!, redirectUri!, RequestedScopes(request, grantable), RequestedActor(request, app!), PromptOf(request)), null);
     }
 
     /// <summary>RFC 6749 §2.2 and §4.1.1: client_id is required and names a registered, active client.</summary>
@@ -88,9 +89,12 @@ public sealed class AuthorizationValidator(LatchkeyDbContext db)
         _ => OAuthError.UnsupportedResponseType("Only response_type=code is supported."),
     };
 
-    /// <summary>RFC 6749 §3.3: the requested scopes must be among the app's allowed scopes, or implied by one (<see cref="ScopeImplications"/>).</summary>
-    private static OAuthError? CheckScopes(AuthorizationRequest request, App app) =>
-        request.Scopes?.FirstOrDefault(s => !ScopeImplications.Allows(app.AllowedScopes, s)) is { } unknown
+    /// <summary>
+    /// RFC 6749 §3.3: the requested scopes must be among the app's allowed scopes that its profile's catalogue
+    /// has (<see cref="ScopeCatalogues.Grantable"/>), or implied by one (<see cref="ScopeImplications"/>).
+    /// </summary>
+    private static OAuthError? CheckScopes(AuthorizationRequest request, IReadOnlyList<string> grantable) =>
+        request.Scopes?.FirstOrDefault(s => !ScopeImplications.Allows(grantable, s)) is { } unknown
             ? OAuthError.InvalidScope($"The scope '{unknown}' is not allowed for this app.")
             : null;
 
@@ -126,8 +130,8 @@ public sealed class AuthorizationValidator(LatchkeyDbContext db)
                 ? OAuthError.InvalidRequest("prompt=none cannot be combined with other values.")
                 : null;
 
-    private static IReadOnlyList<string> RequestedScopes(AuthorizationRequest request, App app) =>
-        request.Scopes is { Count: > 0 } scopes ? scopes : app.AllowedScopes;
+    private static IReadOnlyList<string> RequestedScopes(AuthorizationRequest request, IReadOnlyList<string> grantable) =>
+        request.Scopes is { Count: > 0 } scopes ? scopes : grantable;
 
     /// <summary>Without an actor, <c>self</c>, unless the app acts only as itself.</summary>
     private static string RequestedActor(AuthorizationRequest request, App app) =>

@@ -11,7 +11,7 @@ namespace Latchkey.Protocol.Grants;
 /// RFC 6749 §4.4: the app acts as its own bot (actor <c>app</c>) in its owner organization. Only
 /// confidential clients that allow the app actor may use it; no refresh token (§4.4.3).
 /// </summary>
-public sealed class ClientCredentialsGrant(InstallationStore installations, TokenStore tokens, ProfilePolicies profiles) : IGrant
+public sealed class ClientCredentialsGrant(InstallationStore installations, TokenStore tokens, ProfilePolicies profiles, ScopeCatalogues catalogues) : IGrant
 {
     public string GrantType => "client_credentials";
 
@@ -26,8 +26,9 @@ public sealed class ClientCredentialsGrant(InstallationStore installations, Toke
         {
             return OAuthError.UnauthorizedClient("client_credentials acts as the app itself; enable the 'app' actor mode for this app first.");
         }
-        var requested = request.Parameters["scope"] is { } scope ? ScopeList.Parse(scope) : app.AllowedScopes;
-        if (requested.FirstOrDefault(s => !ScopeImplications.Allows(app.AllowedScopes, s)) is { } unknown)
+        var grantable = catalogues.Grantable(app);
+        var requested = request.Parameters["scope"] is { } scope ? ScopeList.Parse(scope) : grantable;
+        if (requested.FirstOrDefault(s => !ScopeImplications.Allows(grantable, s)) is { } unknown)
         {
             return OAuthError.InvalidScope($"The scope '{unknown}' is not allowed for this app.");
         }

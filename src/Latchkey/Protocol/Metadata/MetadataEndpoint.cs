@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using Latchkey.Configuration;
+using Latchkey.Scopes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Latchkey.Protocol.Metadata;
 
@@ -19,7 +18,7 @@ public static class MetadataEndpoint
         return routes;
     }
 
-    private static Ok<AuthorizationServerMetadata> Handle(HttpRequest request, Issuer issuer, IOptions<LatchkeyOptions> options)
+    private static Ok<AuthorizationServerMetadata> Handle(HttpRequest request, Issuer issuer, ScopeCatalogues catalogues)
     {
         var root = issuer.For(request);
         // RFC 6749 §2.3 at the token and revocation endpoints; a public client ("none") may revoke its own
@@ -31,7 +30,7 @@ public static class MetadataEndpoint
             TokenEndpoint: root + "/oauth/token",
             RevocationEndpoint: root + "/oauth/revoke",
             IntrospectionEndpoint: root + "/oauth/introspect",
-            ScopesSupported: [.. options.Value.ScopeCatalogue.Select(s => s.Name)],
+            ScopesSupported: [.. catalogues.Advertised.Select(s => s.Name)],
             ResponseTypesSupported: ["code"],
             ResponseModesSupported: ["query"],
             GrantTypesSupported: ["authorization_code", "refresh_token", "client_credentials"],

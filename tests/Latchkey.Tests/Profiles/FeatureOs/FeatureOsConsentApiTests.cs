@@ -82,6 +82,41 @@ public sealed class FeatureOsConsentApiTests(SharedServer shared) : IClassFixtur
         Assert.Equal([user.Organization.Id], form.Organizations);
     }
 
+    /// <summary>
+    /// The same URL answers HTML or JSON by Accept, so every answer says <c>Vary: Accept</c> (RFC 9110 §12.5.5):
+    /// a cache must never serve the page for the JSON or the JSON for the page — consent, sign-in, error, redirect alike.
+    /// </summary>
+    [Theory]
+    [InlineData("application/json", true, "")]
+    [InlineData("text/html", true, "")]
+    [InlineData("", true, "")]
+    [InlineData("application/json", false, "")]
+    [InlineData("text/html", false, "")]
+    [InlineData("application/json", true, "https://evil.example/callback")]
+    [InlineData("text/html", true, "https://evil.example/callback")]
+    [InlineData("text/html", true, "prompt=none-with-consent")]
+    public async Task Authorize_EveryAnswer_VariesByAccept(string accept, bool signedIn, string change)
+    {
+        var (clientId, _) = await AppAsync();
+        var http = signedIn ? (await Server.SignedInAsync(OrganizationRole.Owner)).Http : Server.CreateClient();
+        var query = change switch
+        {
+            "" => Query(clientId),
+            "prompt=none-with-consent" => Query(clientId, ("prompt", "none consent")),
+            _ => Query(clientId, ("redirect_uri", change)),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Get, QueryHelpers.AddQueryString("/oauth/authorize",
+            query.Select(q => KeyValuePair.Create(q.Item1, (string?)q.Item2))));
+        if (accept.Length > 0)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
+        using var response = await http.SendAsync(request, FeatureOsKit.Ct);
+
+        Assert.Contains("Accept", response.Headers.Vary);
+    }
+
     [Theory]
     [InlineData("client_id", "foapp_unknown")]
     [InlineData("client_id", "")]

@@ -57,6 +57,8 @@ public sealed class FubRevokeAccessTests(FubServer fub) : IClassFixture<FubServe
         { "a wrong system key", HttpStatusCode.Unauthorized, "invalid_system" },
     };
 
+    /// <summary>A refusal changes nothing, not even the installation's last use: another system's live token was
+    /// presented, but the request was refused, so the connection was not used.</summary>
     [Theory, MemberData(nameof(Refusals))]
     public async Task RevokeAccess_Refused_AnswersLegacyError_AndTheConnectionStays(string @case, HttpStatusCode status, string errorCode)
     {
@@ -64,6 +66,7 @@ public sealed class FubRevokeAccessTests(FubServer fub) : IClassFixture<FubServe
         using var http = Server.CreateClient();
         var (access, refresh) = (await http.ExchangeCodeAsync(app, await CodeAsync(await Server.UserAsync(), app))).Tokens();
         var other = await Server.CreateAppAsync();
+        var lastUsedBefore = await LastUsedAsync(app);
 
         var refused = @case switch
         {
@@ -80,5 +83,12 @@ public sealed class FubRevokeAccessTests(FubServer fub) : IClassFixture<FubServe
         refused.AssertLegacyError(status, errorCode);
         Assert.True(await Server.IsLiveAsync(access));
         Assert.True(await Server.IsLiveAsync(refresh));
+        Assert.Null(lastUsedBefore);
+        Assert.Equal(lastUsedBefore, await LastUsedAsync(app));
     }
+
+    private Task<DateTimeOffset?> LastUsedAsync(FubApp app) =>
+        Server.WithDbAsync(db => db.Installations
+            .Where(i => db.Apps.Any(a => a.Id == i.AppId && a.ClientId == app.ClientId))
+            .Select(i => i.LastUsedAt).SingleAsync());
 }

@@ -1,6 +1,7 @@
 using Latchkey.Apps;
 using Latchkey.Configuration;
 using Latchkey.Portal;
+using Latchkey.Scopes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Latchkey.Pages.Portal.Apps;
 /// delete it. Every handler looks the app up again among the user's own organizations: an app of
 /// another organization, or none, is 404; a plain member of the owning organization gets 403.
 /// </summary>
-public sealed class DetailsModel(PortalAccess access, AppRegistry registry, IOptions<LatchkeyOptions> options, TimeProvider clock) : PageModel
+public sealed class DetailsModel(PortalAccess access, AppRegistry registry, IOptions<LatchkeyOptions> options, ScopeCatalogues catalogues, TimeProvider clock) : PageModel
 {
     public const string DeleteField = "delete";
 
@@ -35,7 +36,7 @@ public sealed class DetailsModel(PortalAccess access, AppRegistry registry, IOpt
     [TempData]
     public string? Notice { get; set; }
 
-    public AppFormView FormView => new(Form, SettingsErrors, options.Value.ScopeCatalogue);
+    public AppFormView FormView => new(Form, SettingsErrors, catalogues.For(App.Profile));
 
     public TimeSpan RotationOverlap => options.Value.SecretRotationOverlap;
 

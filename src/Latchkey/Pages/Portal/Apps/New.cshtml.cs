@@ -2,6 +2,7 @@ using Latchkey.Apps;
 using Latchkey.Configuration;
 using Latchkey.Portal;
 using Latchkey.Profiles;
+using Latchkey.Scopes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Latchkey.Pages.Portal.Apps;
 
 /// <summary>Registers an app in an organization the user administers, then shows its secret once.</summary>
-public sealed class NewModel(PortalAccess access, AppRegistry registry, IOptions<LatchkeyOptions> options) : PageModel
+public sealed class NewModel(PortalAccess access, AppRegistry registry, IOptions<LatchkeyOptions> options, ScopeCatalogues catalogues) : PageModel
 {
     [BindProperty]
     public Guid OrganizationId { get; set; }
@@ -24,16 +25,20 @@ public sealed class NewModel(PortalAccess access, AppRegistry registry, IOptions
 
     public ShownSecret? Created { get; private set; }
 
-    public AppFormView FormView => new(Form, Errors, options.Value.ScopeCatalogue);
+    /// <summary>The profile the form is for: its catalogue is the scopes offered.</summary>
+    public ProfileName FormProfile => ProfileNames.TryParse(Form.Profile, out var profile) ? profile : options.Value.Profile;
 
-    public async Task<IActionResult> OnGetAsync(Guid? org, CancellationToken ct)
+    public AppFormView FormView => new(Form, Errors, catalogues.For(FormProfile));
+
+    /// <param name="profile">The profile to start from (<c>?profile=onboardbase</c>); the deployment's when absent or unknown.</param>
+    public async Task<IActionResult> OnGetAsync(Guid? org, string? profile, CancellationToken ct)
     {
         if (!await LoadManageableAsync(ct))
         {
             return StatusCode(StatusCodes.Status403Forbidden);
         }
         OrganizationId = Manageable.Any(m => m.Organization.Id == org) ? org!.Value : Manageable[0].Organization.Id;
-        Form = AppForm.Blank(options.Value.Profile);
+        Form = AppForm.Blank(ProfileNames.TryParse(profile, out var chosen) ? chosen : options.Value.Profile);
         return Page();
     }
 
