@@ -80,6 +80,7 @@ public sealed partial class RevocationFeed(IServiceScopeFactory scopes, IOptions
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         RevocationSequence? sequence = null;
+        var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -93,12 +94,21 @@ public sealed partial class RevocationFeed(IServiceScopeFactory scopes, IOptions
                 }
                 await PollAsync(log, sequence, stoppingToken);
                 Interlocked.Exchange(ref lastReadAt, Environment.TickCount64);
+                if (failing)
+                {
+                    LogPollRecovered(logger);
+                    failing = false;
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A lost connection, or an entry this version cannot read: the place in the log is kept, and the next
-                // poll goes on from it. Meanwhile IsFollowing turns false and streams end.
-                LogPollFailed(logger, e);
+                // poll goes on from it. Meanwhile IsFollowing turns false and streams end. Logged once, not five times a second.
+                if (!failing)
+                {
+                    LogPollFailed(logger, e);
+                    failing = true;
+                }
             }
             await Task.Delay(options.Value.Revocations.PollInterval, stoppingToken);
         }
@@ -143,8 +153,11 @@ public sealed partial class RevocationFeed(IServiceScopeFactory scopes, IOptions
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the revocation log failed; the feed retries on its next poll.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading the revocation log failed; revocation streams are closed until it can be read again, and it is retried on every poll.")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The revocation log can be read again; revocation streams are accepted.")]
+    private static partial void LogPollRecovered(ILogger logger);
 }
 
 /// <summary>One subscriber's queue of entries, from the moment it subscribed. Dispose to leave the feed.</summary>
