@@ -4,17 +4,17 @@
 # seeds it (bench/Seeder, through Latchkey's own stores), and drives each scenario with wrk (bench/lua/pool.lua)
 # after a warm-up, at each connection count. Writes bench/results/latest.json and bench/results/latest.md.
 #
-# Knobs (environment): DURATION=10 seconds per measured run, WARMUP=3, CONNECTIONS="16 64", THREADS=2 (wrk),
-# POOL_RATE=1500 (single-use tokens and codes seeded per second of run: a run that outruns it is marked invalid),
+# Knobs (environment): DURATION=10 seconds per measured run, WARMUP=10 (JIT tiering needs it on loaded cores), CONNECTIONS="16 64", THREADS=2 (wrk),
+# POOL_RATE=600 (single-use tokens and codes seeded per second of run: a run that outruns it is marked invalid),
 # BACKGROUND=1000000 (live tokens in the database for scenario 6), SCENARIOS="1 2 3 4 6" (the ceiling always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 duration=${DURATION:-10}
-warmup=${WARMUP:-3}
+warmup=${WARMUP:-10}
 connections=${CONNECTIONS:-16 64}
 threads=${THREADS:-2}
-pool_rate=${POOL_RATE:-1500}
+pool_rate=${POOL_RATE:-600}
 background=${BACKGROUND:-1000000}
 scenarios=" ${SCENARIOS:-1 2 3 4 6} "
 results=$root/bench/results
