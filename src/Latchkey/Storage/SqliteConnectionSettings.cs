@@ -19,7 +19,14 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
     /// rolled-back revocation had ended (an uninstall, a reuse-revoked family) and forget tokens a client
     /// has already received (DESIGN.md rule 8), so each commit syncs the WAL: one fsync per token issued.
     /// </summary>
-    private const string Settings = "PRAGMA synchronous=FULL;";
+    /// <remarks>
+    /// <c>busy_timeout</c>: a writer that finds another one holding the write lock waits inside SQLite, whose busy handler
+    /// retries after 1, 2, 5, 10… ms and so takes the lock within a few milliseconds of its release. Without it SQLite
+    /// answers SQLITE_BUSY at once and Microsoft.Data.Sqlite retries after a fixed 150 ms Thread.Sleep: under parallel
+    /// token requests most of them waited 150 ms or more and blocked a thread-pool thread meanwhile (README "Benchmarks").
+    /// 30 s is Microsoft.Data.Sqlite's own default command timeout, so a request gives up no sooner than before.
+    /// </remarks>
+    private const string Settings = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

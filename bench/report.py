@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""report: turns bench/run.sh's raw runs (one JSON line per wrk run) into latest.json and latest.md, with issue 5's targets."""
+import base64
+import json
+import os
+import platform
+import sys
+from datetime import datetime, timezone
+
+if sys.argv[1] == "summary":  # one wrk run's figures, for run.sh's progress lines
+    w = json.loads(sys.argv[2])
+    print(f"{w['requests'] * 1e6 / w['duration_us']:.0f} req/s, p99 {w['p99_us'] / 1000:.1f} ms, "
+          f"errors {w['connect_errors'] + w['read_errors'] + w['write_errors'] + w['timeouts']}, "
+          f"non-2xx {w['non2xx']}, pool ran out {w['exhausted']}x")
+    sys.exit(0)
+if sys.argv[1] == "basic":  # HTTP Basic credentials from `latchkey resource-server create --json`
+    r = json.loads(sys.argv[2])
+    print(base64.b64encode(f"{r['client_id']}:{r['client_secret']}".encode()).decode())
+    sys.exit(0)
+raw, json_out, md_out, duration, warmup, threads = sys.argv[2:8]
+
+runs = []
+for line in open(raw):
+    r = json.loads(line)
+    w = r["wrk"]
+    seconds = w["duration_us"] / 1e6
+    runs.append({
+        "scenario": r["scenario"],
+        "connections": r["connections"],
+        "requests": w["requests"],
+        "requests_per_second": round(w["requests"] / seconds, 1),
+        "p50_ms": w["p50_us"] / 1000,
+        "p90_ms": w["p90_us"] / 1000,
+        "p99_ms": w["p99_us"] / 1000,
+        "max_ms": w["max_us"] / 1000,
+        "errors": w["connect_errors"] + w["read_errors"] + w["write_errors"] + w["timeouts"],
+        "non2xx": w["non2xx"],
+        "pool_exhausted": w["exhausted"],
+        "server_cpu_us_per_request": round(r["cpu_seconds"] * 1e6 / max(w["requests"], 1), 1),
+        "peak_rss_mib": round(r["peak_rss_kib"] / 1024, 1),
+    })
+
+ceiling = {r["connections"]: r["requests_per_second"] for r in runs if r["scenario"] == "ceiling"}
+for r in runs:
+    r["ratio_to_ceiling"] = round(r["requests_per_second"] / ceiling[r["connections"]], 3) if r["connections"] in ceiling else None
+    r["valid"] = r["errors"] == 0 and r["non2xx"] == 0 and r["pool_exhausted"] == 0
+
+
+def find(prefix, connections=16):
+    return next((r for r in runs if r["scenario"].startswith(prefix) and r["connections"] == connections), None)
+
+
+targets = []
+
+
+def target(name, value, goal, ok, unit=""):
+    targets.append({"target": name, "goal": goal, "measured": None if value is None else f"{value}{unit}",
+                    "met": None if value is None else ok})
+
+
+for prefix, name, goal in [("1 ", "client_credentials / ceiling", 0.25), ("2 ", "refresh_token / ceiling", 0.15),
+                           ("3 ", "authorization_code / ceiling", 0.15), ("4 ", "introspection / ceiling", 0.50)]:
+    r = find(prefix)
+    target(name, r and r["ratio_to_ceiling"], f"≥ {goal}", r is not None and r["ratio_to_ceiling"] >= goal)
+target("cached resource-server validation / unauthenticated", None, "≥ 0.80", None)
+for base, loaded, name in [("2 ", "6 refresh", "refresh_token, 1M tokens / empty"), ("4 ", "6 introspection", "introspection, 1M tokens / empty")]:
+    a, b = find(base), find(loaded)
+    ratio = round(b["requests_per_second"] / a["requests_per_second"], 3) if a and b else None
+    target(name, ratio, "≥ 0.80", ratio is not None and ratio >= 0.8)
+for prefix, name, goal in [("1 ", "p99 client_credentials", 10), ("2 ", "p99 refresh_token", 10),
+                           ("3 ", "p99 authorization_code", 10), ("4 ", "p99 introspection", 5)]:
+    r = find(prefix)
+    target(name, r and r["p99_ms"], f"≤ {goal} ms", r is not None and r["p99_ms"] <= goal, " ms")
+latchkey_runs = [r for r in runs if r["scenario"] != "ceiling"]
+peak = max((r["peak_rss_mib"] for r in latchkey_runs), default=None)
+target("peak RSS under load", peak, "≤ 200 MiB", peak is not None and peak <= 200, " MiB")
+
+meta = {
+    "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    "cores": os.cpu_count(),
+    "load_average_at_end": os.getloadavg(),
+    "kernel": platform.release(),
+    "duration_s": int(duration), "warmup_s": int(warmup), "wrk_threads": int(threads),
+    "sqlite_synchronous": "FULL",
+}
+json.dump({"meta": meta, "runs": runs, "targets": targets}, open(json_out, "w"), indent=2)
+
+lines = [
+    f"Run {meta['date']}: {meta['cores']} cores shared with wrk (and any other load: "
+    f"load average {meta['load_average_at_end'][0]:.1f} at the end), loopback, SQLite synchronous=FULL, "
+    f"{duration} s per run after a {warmup} s warm-up, wrk -t{threads}.",
+    "",
+    "| scenario | conns | req/s | × ceiling | p50 ms | p99 ms | errors | non-2xx | CPU µs/req | peak RSS MiB |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+]
+for r in runs:
+    flag = "" if r["valid"] else " ⚠ invalid" + (f" (pool ran out {r['pool_exhausted']}×)" if r["pool_exhausted"] else "")
+    ratio = "" if r["ratio_to_ceiling"] is None else f"{r['ratio_to_ceiling']:.3f}"
+    lines.append(f"| {r['scenario']}{flag} | {r['connections']} | {r['requests_per_second']:,.0f} | {ratio} | "
+                 f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {r['non2xx']} | "
+                 f"{r['server_cpu_us_per_request']:,.0f} | {r['peak_rss_mib']:.0f} |")
+lines.append("| 5 Latchkey.AspNetCore cached validation | | not measured yet: the library is not built (issue 5) | | | | | | | |")
+lines += ["", "| target (16 connections) | goal | measured | met |", "|---|---|---|---|"]
+for t in targets:
+    met = "—" if t["met"] is None else ("yes" if t["met"] else "**no**")
+    lines.append(f"| {t['target']} | {t['goal']} | {t['measured'] or 'not measured'} | {met} |")
+open(md_out, "w").write("\n".join(lines) + "\n")
