@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Latchkey.AspNetCore;
+using Latchkey.AspNetCore.Validation;
 using Latchkey.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -26,10 +27,13 @@ public sealed class ProtectedApi : IAsyncDisposable
     public IServiceProvider Services => _factory.Services;
 
     /// <param name="configure">After the sample's own configuration: the mode, a connection string.</param>
-    public static async Task<ProtectedApi> StartAsync(LatchkeyTestServer latchkey, Action<LatchkeyAuthenticationOptions>? configure = null)
+    /// <param name="transport">Wraps the in-memory transport to Latchkey, e.g. with a <see cref="FakeRevocationFeed"/>.</param>
+    public static async Task<ProtectedApi> StartAsync(LatchkeyTestServer latchkey, Action<LatchkeyAuthenticationOptions>? configure = null,
+        Func<HttpMessageHandler, HttpMessageHandler>? transport = null)
     {
         var (id, secret) = await latchkey.ResourceServerAsync();
-        var backchannel = new CountingHandler(latchkey.CreateHandler());
+        var toLatchkey = latchkey.CreateHandler();
+        var backchannel = new CountingHandler(transport?.Invoke(toLatchkey) ?? toLatchkey);
         var factory = new WebApplicationFactory<PostStore>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -49,6 +53,16 @@ public sealed class ProtectedApi : IAsyncDisposable
     }
 
     public HttpClient CreateClient() => _factory.CreateClient();
+
+    /// <summary>The scheme's cache, to wait until the revocation feed has confirmed it.</summary>
+    internal TokenCache Cache => Services.GetRequiredKeyedService<LatchkeyScheme>(LatchkeyDefaults.AuthenticationScheme).Cache;
+
+    /// <summary>GET /api/posts with the token: 200 while it is accepted.</summary>
+    public async Task<HttpStatusCode> ReadPostsAsync(string token)
+    {
+        using var http = CreateClient();
+        return (await http.SendAsync(Request(HttpMethod.Get, "/api/posts", token))).StatusCode;
+    }
 
     public static HttpRequestMessage Request(HttpMethod method, string path, string? token, object? json = null)
     {
