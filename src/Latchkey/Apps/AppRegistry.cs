@@ -1,6 +1,7 @@
 using Latchkey.Configuration;
 using Latchkey.Management;
 using Latchkey.Profiles;
+using Latchkey.Revocations;
 using Latchkey.Storage;
 using Latchkey.Tokens;
 using Latchkey.Validation;
@@ -81,9 +82,11 @@ public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> 
         return Validated<App>.Ok(app);
     }
 
+    /// <summary>Deletes the app; its installations and tokens go with it (cascade), and resource servers hear of it.</summary>
     public async Task DeleteAsync(App app, CancellationToken ct)
     {
         db.Apps.Remove(app);
+        db.Revocations.Add(Revocation.OfApp(app.ClientId, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
     }
 

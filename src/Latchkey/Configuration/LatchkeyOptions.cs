@@ -1,6 +1,7 @@
 using Latchkey.Profiles;
 using Latchkey.Profiles.Fillout;
 using Latchkey.Profiles.Onboardbase;
+using Latchkey.Revocations;
 using Latchkey.Scopes;
 using Latchkey.Tokens;
 
@@ -36,6 +37,9 @@ public sealed class LatchkeyOptions
 
     /// <summary>The operator's scope catalogue. Empty: the default profile's built-in catalogue.</summary>
     public List<ScopeDefinition> Scopes { get; set; } = [];
+
+    /// <summary>The revocation feed's settings (<c>Latchkey:Revocations</c>).</summary>
+    public RevocationFeedOptions Revocations { get; set; } = new();
 
     /// <summary>The Fillout profile's settings (<c>Latchkey:Fillout</c>).</summary>
     public FilloutOptions Fillout { get; set; } = new();

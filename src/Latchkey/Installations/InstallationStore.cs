@@ -1,4 +1,5 @@
 using Latchkey.Apps;
+using Latchkey.Revocations;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,7 +56,7 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
         }
     }
 
-    /// <summary>Uninstall: the installation and every token it holds are revoked in one transaction.</summary>
+    /// <summary>Uninstall: the installation and every token it holds are revoked in one transaction, which logs it for resource servers.</summary>
     public async Task<bool> RevokeAsync(Guid installationId, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -66,6 +67,11 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
         await db.Tokens
             .Where(t => t.InstallationId == installationId && t.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
+        if (revoked == 1)
+        {
+            db.Revocations.Add(Revocation.OfInstallation(installationId, now));
+            await db.SaveChangesAsync(ct);
+        }
         await transaction.CommitAsync(ct);
         return revoked == 1;
     }

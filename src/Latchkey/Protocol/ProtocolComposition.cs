@@ -6,6 +6,7 @@ using Latchkey.Protocol.Introspection;
 using Latchkey.Protocol.Metadata;
 using Latchkey.Protocol.Revocation;
 using Latchkey.Protocol.Token;
+using Latchkey.Revocations;
 using Latchkey.Sessions;
 using Latchkey.Tokens;
 
@@ -33,6 +34,7 @@ public static class ProtocolComposition
         services.AddScoped<TokenPassphrases>();
         services.AddScoped<IntrospectionAuthenticator>();
         services.AddScoped<BearerTokenValidator>();
+        services.AddRevocationFeed();
         return services;
     }
 
@@ -42,6 +44,7 @@ public static class ProtocolComposition
         routes.MapMetadataEndpoint();
         routes.MapRevocationEndpoint();
         routes.MapIntrospectionEndpoint();
+        routes.MapRevocationFeed();
         return routes;
     }
 }

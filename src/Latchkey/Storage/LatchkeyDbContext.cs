@@ -4,6 +4,7 @@ using Latchkey.Installations;
 using Latchkey.Management;
 using Latchkey.Organizations;
 using Latchkey.ResourceServers;
+using Latchkey.Revocations;
 using Latchkey.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -28,6 +29,7 @@ public abstract class LatchkeyDbContext(DbContextOptions options)
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<IssuedToken> Tokens => Set<IssuedToken>();
     public DbSet<ResourceServer> ResourceServers => Set<ResourceServer>();
+    public DbSet<Revocation> Revocations => Set<Revocation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,4 +1,5 @@
 using Latchkey.Installations;
+using Latchkey.Revocations;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -8,7 +9,8 @@ namespace Latchkey.Tokens;
 /// <summary>
 /// The atomic operations that keep the token rules (DESIGN.md "Rules that always hold", 3 and 8).
 /// Each is one conditional UPDATE or one transaction, so the rules hold under parallel requests and
-/// across server processes sharing a database. Only hashes go in; plaintext comes out once.
+/// across server processes sharing a database. Only hashes go in; plaintext comes out once. Whatever
+/// ends live tokens early also writes a <see cref="Revocation"/> in its transaction, for resource servers' caches.
 /// </summary>
 public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
 {
@@ -70,9 +72,12 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
             return null;
         }
         var now = clock.GetUtcNow();
-        await db.Tokens
-            .Where(t => t.InstallationId == installation.Id && t.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
+        if (await db.Tokens
+                .Where(t => t.InstallationId == installation.Id && t.RevokedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) > 0)
+        {
+            db.Revocations.Add(Revocation.OfInstallation(installation.Id, now));
+        }
         var (set, _) = AddTokenSet(installation.AppId, installation.Id, scopes, familyId, prefixes, lifetimes, withRefreshToken, now);
         await db.SaveChangesAsync(ct);
         if (transaction is not null)
@@ -144,9 +149,14 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         {
             return (await RevokeForReuseAsync(presented, RefreshVerdict.Reuse, transaction, ct), presented, null);
         }
-        await db.Tokens
-            .Where(t => t.FamilyId == presented.FamilyId && t.Kind == TokenKind.AccessToken && t.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
+        if (await db.Tokens
+                .Where(t => t.FamilyId == presented.FamilyId && t.Kind == TokenKind.AccessToken && t.RevokedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) > 0)
+        {
+            // The installation's one live set is this family (IssueTokenSetAsync), so naming the installation
+            // drops exactly the old access token from caches, without reading its hash.
+            db.Revocations.Add(Revocation.OfInstallation(presented.InstallationId, now));
+        }
         var (issued, successor) = AddTokenSet(presented.AppId, presented.InstallationId, scopes!, presented.FamilyId,
             prefixes, lifetimes, withRefreshToken: true, now);
         await db.SaveChangesAsync(ct);
@@ -163,7 +173,7 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
     private async Task<RefreshOutcome> RevokeForReuseAsync(IssuedToken presented, RefreshVerdict verdict,
         IDbContextTransaction transaction, CancellationToken ct)
     {
-        await RevokeFamilyAsync(presented.FamilyId, ct);
+        await RevokeFamilyLockedAsync(presented.InstallationId, presented.FamilyId, ct);
         await transaction.CommitAsync(ct);
         return verdict is RefreshVerdict.ReplacedReuse ? RefreshOutcome.ReplacedReuseDetected : RefreshOutcome.ReuseDetected;
     }
@@ -198,7 +208,7 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         // Not live: the uninstall already revoked every token of the installation, and the update below finds none.
         await LockLiveInstallationAsync(installationId, ct);
-        await RevokeFamilyAsync(familyId, ct);
+        await RevokeFamilyLockedAsync(installationId, familyId, ct);
         if (transaction is not null)
         {
             await transaction.CommitAsync(ct);
@@ -206,12 +216,21 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
     }
 
     /// <summary>Revokes every live token of a family, under a lock the caller already holds.</summary>
-    private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken ct)
+    private async Task RevokeFamilyLockedAsync(Guid installationId, Guid familyId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        return db.Tokens
-            .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
+        if (await db.Tokens
+                .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) > 0)
+        {
+            await LogAsync(Revocation.OfInstallation(installationId, now), ct);
+        }
+    }
+
+    private async Task LogAsync(Revocation revocation, CancellationToken ct)
+    {
+        db.Revocations.Add(revocation);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -239,10 +258,13 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
             return;
         }
         var now = clock.GetUtcNow();
-        await db.Tokens.Where(t => t.Id == row.Id && t.RevokedAt == null).ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
         if (row.Kind == TokenKind.RefreshToken)
         {
-            await RevokeFamilyAsync(row.FamilyId, ct);
+            await RevokeFamilyLockedAsync(row.InstallationId, row.FamilyId, ct);
+        }
+        else if (await db.Tokens.Where(t => t.Id == row.Id && t.RevokedAt == null).ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 1)
+        {
+            await LogAsync(Revocation.OfToken(hash, row.InstallationId, now), ct);
         }
         await transaction.CommitAsync(ct);
     }

@@ -411,6 +411,38 @@ namespace Latchkey.Storage.Migrations.Sqlite
                     b.ToTable("resource_servers", (string)null);
                 });
 
+            modelBuilder.Entity("Latchkey.Revocations.Revocation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("InstallationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TokenHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.ToTable("revocations", (string)null);
+                });
+
             modelBuilder.Entity("Latchkey.Tokens.AuthorizationCode", b =>
                 {
                     b.Property<long>("Id")
