@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Latchkey.AspNetCore.Tokens;
@@ -46,8 +47,9 @@ internal sealed partial class RevocationFeed(LatchkeyScheme scheme, TimeProvider
             {
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or JsonException or OperationCanceledException)
+            catch (Exception e)
             {
+                // Whatever went wrong, the API keeps serving (a failed hosted service would stop the host) and the feed retries.
                 LogDisconnected(logger, scheme.Name, e.Message);
             }
             finally
@@ -77,32 +79,42 @@ internal sealed partial class RevocationFeed(LatchkeyScheme scheme, TimeProvider
             return false;
         }
         var ready = false;
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        await foreach (var message in ServerSentEvents.ReadAsync(stream, IdleTimeout, ct))
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        idle.CancelAfter(IdleTimeout);
+        await using var stream = new IdleWatchedStream(await response.Content.ReadAsStreamAsync(ct), idle, IdleTimeout);
+        try
         {
-            switch (message.Type)
+            // WHATWG HTML §9.2.6's parsing rules, by .NET's own parser.
+            await foreach (var message in SseParser.Create(stream).EnumerateAsync(idle.Token))
             {
-                case "revoked":
-                    Evict(JsonSerializer.Deserialize<Revoked>(message.Data));
-                    break;
-                case "reset":
-                    // The server cannot prove nothing was missed (the cursor is too old or unknown).
-                    scheme.Cache.Clear();
-                    break;
-                case "ready":
-                    // A stream started without a cursor replays nothing, so entries cached before it are unvouched for.
-                    if (!resuming)
-                    {
+                switch (message.EventType)
+                {
+                    case "revoked":
+                        Evict(JsonSerializer.Deserialize<Revoked>(message.Data));
+                        break;
+                    case "reset":
+                        // The server cannot prove nothing was missed (the cursor is too old or unknown).
                         scheme.Cache.Clear();
-                    }
-                    scheme.Cache.Confirm();
-                    ready = true;
-                    break;
+                        break;
+                    case "ready":
+                        // A stream started without a cursor replays nothing, so entries cached before it are unvouched for.
+                        if (!resuming)
+                        {
+                            scheme.Cache.Clear();
+                        }
+                        scheme.Cache.Confirm();
+                        ready = true;
+                        break;
+                }
+                if (message.EventId is { Length: > 0 } id)
+                {
+                    _cursor = id;
+                }
             }
-            if (message.Id is { Length: > 0 } id)
-            {
-                _cursor = id;
-            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the stream said nothing for {IdleTimeout.TotalSeconds:0} s");
         }
         return ready;
     }

@@ -78,6 +78,17 @@ public sealed class ProtectedApi : IAsyncDisposable
         return request;
     }
 
+    /// <summary>Polls GET /api/posts with the token until it is refused (401); fails if that takes longer than <paramref name="within"/>.</summary>
+    public async Task RefusedWithinAsync(TimeSpan within, string token)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await ReadPostsAsync(token) != HttpStatusCode.Unauthorized)
+        {
+            Assert.True(clock.Elapsed < within, $"the token was still accepted after {within.TotalSeconds} s");
+            await Task.Delay(25);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
