@@ -25,13 +25,14 @@ internal sealed class LatchkeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var (token, failure) = ReadToken();
-        if (failure is null && token is null)
+        var (presented, failure) = ReadToken();
+        if (failure is null && presented is null)
         {
             return AuthenticateResult.NoResult();
         }
+        var token = presented.GetValueOrDefault();
         var state = State;
-        if (failure is null && !state.Shape.IsWellFormed(token))
+        if (failure is null && !state.Shape.IsWellFormed(token.Span))
         {
             failure = LatchkeyError.Malformed;
         }
@@ -40,11 +41,12 @@ internal sealed class LatchkeyAuthenticationHandler(
             _failure = failure;
             return AuthenticateResult.Fail(failure.Description);
         }
-        var hash = TokenHash.Of(token);
+        // The hit path works on the header's own characters: the token becomes a string only for a lookup.
+        var hash = TokenHash.Of(token.Span);
         if (!state.Cache.TryGet(hash, out var validated))
         {
             var generation = state.Cache.Generation;
-            if (await state.Source.FindActiveAsync(token!, hash, Context.RequestAborted) is not { } found)
+            if (await state.Source.FindActiveAsync(token.ToString(), hash, Context.RequestAborted) is not { } found)
             {
                 _failure = LatchkeyError.Inactive;
                 return AuthenticateResult.Fail(_failure.Description);
@@ -82,18 +84,18 @@ internal sealed class LatchkeyAuthenticationHandler(
     /// The token, or null when the request carries none. RFC 9110 §11.1: the scheme is case-insensitive; another
     /// scheme is no Bearer credential (another handler's, perhaps). RFC 6750 §2: a token travels one way per request.
     /// </summary>
-    private (string? Token, LatchkeyError? Failure) ReadToken()
+    private (ReadOnlyMemory<char>? Token, LatchkeyError? Failure) ReadToken()
     {
         var authorization = Request.Headers.Authorization.ToString();
-        string? token = null;
+        ReadOnlyMemory<char>? token = null;
         if (authorization.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase)
             && (authorization.Length == "Bearer".Length || authorization["Bearer".Length] == ' '))
         {
-            token = authorization["Bearer".Length..].Trim();
+            token = authorization.AsMemory("Bearer".Length).Trim();
         }
         if (Options.AcceptApiKeyHeader && Request.Headers.TryGetValue(LatchkeyDefaults.ApiKeyHeader, out var apiKey))
         {
-            return token is not null || apiKey.Count != 1 ? (null, LatchkeyError.TwoTokens) : (apiKey.ToString().Trim(), null);
+            return token is not null || apiKey.Count != 1 ? (null, LatchkeyError.TwoTokens) : (apiKey.ToString().AsMemory().Trim(), null);
         }
         return (token, null);
     }

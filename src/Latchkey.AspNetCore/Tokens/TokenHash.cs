@@ -12,12 +12,13 @@ namespace Latchkey.AspNetCore.Tokens;
 /// </summary>
 internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
 {
-    /// <summary>Tokens are ASCII and well under this length once <see cref="AccessTokenShape"/> passed them.</summary>
-    private const int MaxTokenBytes = 256;
+    /// <summary>Well-formed tokens are ASCII and well under this length; only a very long configured prefix goes to the heap.</summary>
+    private const int StackBytes = 256;
 
     public static TokenHash Of(ReadOnlySpan<char> token)
     {
-        Span<byte> utf8 = stackalloc byte[MaxTokenBytes];
+        var byteCount = Encoding.UTF8.GetByteCount(token);
+        Span<byte> utf8 = byteCount <= StackBytes ? stackalloc byte[StackBytes] : new byte[byteCount];
         var length = Encoding.UTF8.GetBytes(token, utf8);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(utf8[..length], digest);

@@ -50,6 +50,16 @@ public abstract class ProtectedApiTests(ProtectedApiFixture fixture)
     }
 
     [Fact]
+    public async Task FeatureOsToken_IsAccepted()
+    {
+        var client = await Latchkey.ClientAsync(global::Latchkey.Profiles.ProfileName.FeatureOs);
+        var (access, _) = await Latchkey.SelfTokensAsync(client);
+
+        Assert.StartsWith("foot_", access, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await Api.ReadPostsAsync(access));
+    }
+
+    [Fact]
     public async Task Posts_WrittenWithWriteScope_AreReadBackInTheSameOrganizationOnly()
     {
         var client = await Latchkey.ClientAsync();

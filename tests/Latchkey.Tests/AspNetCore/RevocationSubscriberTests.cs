@@ -162,6 +162,24 @@ public sealed class RevocationSubscriberTests(FakeFeedFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task FirstReady_DropsWhatWasCachedBeforeIt()
+    {
+        FakeRevocationFeed feed = null!;
+        await using var api = await ProtectedApi.StartAsync(Latchkey, transport: inner => feed = new FakeRevocationFeed(inner));
+        var subscription = await feed.NextSubscriptionAsync();
+        var (access, _) = await Latchkey.SelfTokensAsync(await Latchkey.ClientAsync());
+        Assert.Equal(HttpStatusCode.OK, await api.ReadPostsAsync(access));
+        Assert.Equal(1, api.Cache.Count);
+
+        // Connected without a cursor, so nothing is replayed: the feed cannot vouch for what was cached before it.
+        await subscription.ReadyAsync(fixture.NextId());
+        await Eventually.TrueAsync(() => api.Cache.IsConfirmed);
+
+        Assert.Null(subscription.LastEventId);
+        Assert.Equal(0, api.Cache.Count);
+    }
+
+    [Fact]
     public void LookupOverlappingAnEviction_IsNotCached()
     {
         var cache = new TokenCache(new LatchkeyAuthenticationOptions(), TimeProvider.System);
