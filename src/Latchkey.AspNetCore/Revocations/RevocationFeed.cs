@@ -16,17 +16,17 @@ namespace Latchkey.AspNetCore.Revocations;
 /// or client id; <c>reset</c> drops everything. Until the stream's <c>ready</c> event (after any replay), and whenever
 /// it is gone, the cache trusts entries only briefly (<see cref="TokenCache.Unconfirm"/>). It reconnects with backoff
 /// and <c>Last-Event-ID</c>, so the server replays what was missed; a stream silent past the keep-alive window is
-/// reconnected. Wire contract: the server's revocation feed (README "Protecting your API").
+/// reconnected. The server's side: src/Latchkey/Revocations/RevocationFeedEndpoint.cs and RevocationStream.cs.
 /// </summary>
 internal sealed partial class RevocationFeed(LatchkeyScheme scheme, TimeProvider clock, ILogger<RevocationFeed> logger) : BackgroundService
 {
     private static readonly Uri Endpoint = new("oauth/revocations", UriKind.Relative);
 
     /// <summary>The server sends a keep-alive every 15 s; twice that without a line means the stream is dead.</summary>
-    internal static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
-    internal static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
-    internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
 
     /// <summary>The id of the last event processed; sent as <c>Last-Event-ID</c> on reconnection.</summary>
     private string? _cursor;

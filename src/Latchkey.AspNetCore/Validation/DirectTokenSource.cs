@@ -15,7 +15,7 @@ namespace Latchkey.AspNetCore.Validation;
 /// </summary>
 internal sealed class DirectTokenSource(LatchkeyAuthenticationOptions options, TimeProvider clock) : ITokenSource
 {
-    internal const string Query = """
+    private const string Query = """
         SELECT t."Kind", t."Scopes", t."ExpiresAt", t."RevokedAt", t."RotatedAt",
                i."Id", i."OrganizationId", i."ActorMode", i."UserId", i."RevokedAt",
                a."ClientId", a."Status"
@@ -84,7 +84,7 @@ internal sealed class DirectTokenSource(LatchkeyAuthenticationOptions options, T
     }
 
     /// <summary>The server's rule (DESIGN.md "Operator interface"): <c>Host=…</c> or <c>Server=…</c> is PostgreSQL, anything else SQLite.</summary>
-    internal static bool IsPostgres(string connectionString) =>
+    private static bool IsPostgres(string connectionString) =>
         connectionString.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Any(part => part.StartsWith("Host=", StringComparison.OrdinalIgnoreCase) || part.StartsWith("Server=", StringComparison.OrdinalIgnoreCase));
 }

@@ -7,7 +7,7 @@ using Latchkey.Tests.Infrastructure;
 namespace Latchkey.Tests.AspNetCore;
 
 /// <summary>
-/// Direct mode's one raw query (<see cref="DirectTokenSource.Query"/>) against a freshly migrated database of each
+/// Direct mode's one raw query (<see cref="DirectTokenSource"/>) against a freshly migrated database of each
 /// provider, judged by the server's own introspection of the same tokens: a migration that renames or retypes a column
 /// it reads fails here, not in production.
 /// </summary>
