@@ -78,6 +78,9 @@ public sealed class LatchkeyTestServer : IAsyncDisposable
     /// <summary>A client that neither follows redirects nor keeps cookies: tests see each 302 and its Location.</summary>
     public HttpClient CreateClient() => _app.GetTestServer().CreateClient();
 
+    /// <summary>An in-memory transport to this server, for another app's backchannel (a resource server's introspection).</summary>
+    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+
     /// <summary>A client that keeps cookies like a browser (sign-in, antiforgery) but still shows each redirect.</summary>
     public HttpClient CreateCookieClient()
     {
