@@ -12,6 +12,13 @@ namespace Latchkey.AspNetCore.Validation;
 internal sealed class TokenCache(LatchkeyAuthenticationOptions options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<TokenHash, Entry> _entries = new();
+
+    /// <summary>
+    /// When each recently revoked installation was revoked, as a generation. Installation events are frequent (every
+    /// refresh rotation and every new token set, so every client_credentials request, sends one), so instead of scanning
+    /// the cache for the installation's entries, a hit checks whether its installation was revoked after it was cached.
+    /// </summary>
+    private readonly ConcurrentDictionary<Guid, Revoked> _revokedInstallations = new();
     private readonly long _confirmedTicks = options.CacheDuration.Ticks;
     private readonly long _unconfirmedTicks = options.DisconnectedCacheDuration.Ticks;
     private volatile bool _confirmed;
@@ -27,7 +34,7 @@ internal sealed class TokenCache(LatchkeyAuthenticationOptions options, TimeProv
 
     public bool TryGet(in TokenHash hash, out ValidatedToken token)
     {
-        if (_entries.TryGetValue(hash, out var entry) && IsFresh(entry, clock.GetUtcNow().UtcTicks))
+        if (_entries.TryGetValue(hash, out var entry) && IsLive(entry, clock.GetUtcNow().UtcTicks))
         {
             token = entry.Token;
             return true;
@@ -47,7 +54,7 @@ internal sealed class TokenCache(LatchkeyAuthenticationOptions options, TimeProv
         {
             return;
         }
-        _entries[hash] = new Entry(token, now, token.ExpiresAt?.UtcTicks ?? long.MaxValue);
+        _entries[hash] = new Entry(token, now, token.ExpiresAt?.UtcTicks ?? long.MaxValue, generationBefore);
         // An eviction that began after the check above may have scanned before this entry was in: look again.
         if (Generation != generationBefore)
         {
@@ -61,9 +68,19 @@ internal sealed class TokenCache(LatchkeyAuthenticationOptions options, TimeProv
         _entries.TryRemove(hash, out _);
     }
 
-    /// <summary>Revocations by installation or app are rare next to requests, so they scan rather than keep an index per key.</summary>
-    public void EvictInstallation(Guid installationId) => EvictWhere(token => token.InstallationId == installationId);
+    /// <summary>Every entry of the installation cached before now stops being served; the sweep removes them later.</summary>
+    public void EvictInstallation(Guid installationId)
+    {
+        var generation = Interlocked.Increment(ref _generation);
+        var now = clock.GetUtcNow().UtcTicks;
+        _revokedInstallations[installationId] = new Revoked(generation, now);
+        if ((generation & 1023) == 0)
+        {
+            ForgetOldRevocations(now);
+        }
+    }
 
+    /// <summary>An app's deletion is rare next to requests, so it scans rather than keep an index per app.</summary>
     public void EvictClient(string clientId) => EvictWhere(token => string.Equals(token.ClientId, clientId, StringComparison.Ordinal));
 
     /// <summary>Drops everything: the feed's <c>reset</c>, or a feed that starts without a cursor and so cannot vouch for earlier entries.</summary>
@@ -71,6 +88,7 @@ internal sealed class TokenCache(LatchkeyAuthenticationOptions options, TimeProv
     {
         Interlocked.Increment(ref _generation);
         _entries.Clear();
+        _revokedInstallations.Clear();
     }
 
     /// <summary>The feed is caught up (its <c>ready</c> event): entries may live their full duration.</summary>
@@ -79,8 +97,26 @@ internal sealed class TokenCache(LatchkeyAuthenticationOptions options, TimeProv
     /// <summary>The feed is gone: revocations may be missed until it is back, so entries live only briefly.</summary>
     public void Unconfirm() => _confirmed = false;
 
-    private bool IsFresh(Entry entry, long now) =>
-        now < entry.ExpiresAt && now - entry.CachedAt < (_confirmed ? _confirmedTicks : _unconfirmedTicks);
+    private bool IsLive(Entry entry, long now) =>
+        now < entry.ExpiresAt
+        && now - entry.CachedAt < (_confirmed ? _confirmedTicks : _unconfirmedTicks)
+        && !(_revokedInstallations.TryGetValue(entry.Token.InstallationId, out var revoked) && revoked.Generation > entry.Generation);
+
+    /// <summary>
+    /// A revocation older than the longest an entry lives needs no record: an entry cached before it has aged out. (An
+    /// entry is only added while no eviction happened during its lookup, so it was cached before the revocation it predates.)
+    /// </summary>
+    private void ForgetOldRevocations(long now)
+    {
+        var longest = Math.Max(_confirmedTicks, _unconfirmedTicks) + TimeSpan.TicksPerSecond;
+        foreach (var (installationId, revoked) in _revokedInstallations)
+        {
+            if (now - revoked.At > longest)
+            {
+                _revokedInstallations.TryRemove(KeyValuePair.Create(installationId, revoked));
+            }
+        }
+    }
 
     private void EvictWhere(Func<ValidatedToken, bool> match)
     {
@@ -99,7 +135,7 @@ internal sealed class TokenCache(LatchkeyAuthenticationOptions options, TimeProv
     {
         foreach (var (hash, entry) in _entries)
         {
-            if (!IsFresh(entry, now))
+            if (!IsLive(entry, now))
             {
                 _entries.TryRemove(hash, out _);
             }
@@ -107,5 +143,8 @@ internal sealed class TokenCache(LatchkeyAuthenticationOptions options, TimeProv
         return _entries.Count < options.CacheSize;
     }
 
-    private sealed record Entry(ValidatedToken Token, long CachedAt, long ExpiresAt);
+    /// <summary><paramref name="Generation"/>: the cache's generation when the lookup that produced it began.</summary>
+    private sealed record Entry(ValidatedToken Token, long CachedAt, long ExpiresAt, long Generation);
+
+    private readonly record struct Revoked(long Generation, long At);
 }

@@ -93,6 +93,26 @@ public sealed class RevocationSubscriberTests(FakeFeedFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task InstallationEvent_LeavesOtherInstallationsCached()
+    {
+        var revoked = await Latchkey.ClientAsync();
+        var other = await Latchkey.ClientAsync();
+        var revokedToken = await Latchkey.AppTokenAsync(revoked);
+        var otherToken = await Latchkey.AppTokenAsync(other);
+        Assert.Equal(HttpStatusCode.OK, await Api.ReadPostsAsync(revokedToken));
+        Assert.Equal(HttpStatusCode.OK, await Api.ReadPostsAsync(otherToken));
+        var installation = await UninstallAtServerAsync(revoked);
+        // Dead at the server too, with no event: only the cache can still accept it.
+        await UninstallAtServerAsync(other);
+
+        await fixture.Current.RevokedAsync(fixture.NextId(),
+            $$"""{"kind":"installation","installation_id":"{{installation}}","token_hash":null,"client_id":"{{revoked.App.ClientId}}","at":"2026-11-23T19:40:01Z"}""");
+
+        await Api.RefusedWithinAsync(OneSecondAndARequest, revokedToken);
+        Assert.Equal(HttpStatusCode.OK, await Api.ReadPostsAsync(otherToken));
+    }
+
+    [Fact]
     public async Task AppEvent_EvictsEveryTokenOfTheApp()
     {
         var client = await Latchkey.ClientAsync();
