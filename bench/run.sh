@@ -48,13 +48,8 @@ latchkey=(dotnet "$root/src/Latchkey/bin/Release/net10.0/latchkey.dll")
 seeder=(dotnet "$root/bench/Seeder/bin/Release/net10.0/Latchkey.Bench.Seeder.dll")
 ceiling=(dotnet "$root/bench/Ceiling/bin/Release/net10.0/Latchkey.Bench.Ceiling.dll")
 
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 20000))
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+# shellcheck source=scripts/free-port.sh
+source "$root/scripts/free-port.sh"
 
 # start NAME URL-PATH COMMAND…: runs the server in $work, waits until it answers, sets $server_pid and $base.
 start() {
