@@ -5,6 +5,7 @@ using Latchkey.Management;
 using Latchkey.Organizations;
 using Latchkey.ResourceServers;
 using Latchkey.Storage;
+using Latchkey.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +38,7 @@ public static class LatchkeyCore
         services.AddScoped<ManagementCredentials>();
         services.AddScoped<AppRegistry>();
         services.AddScoped<ResourceServerCredentials>();
+        services.AddWebhooks(configuration);
         return services;
     }
 }

@@ -1,11 +1,12 @@
 using Latchkey.Apps;
 using Latchkey.Storage;
+using Latchkey.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Installations;
 
 /// <summary>Creates, updates and revokes installations. Revocation ends every token at once (DESIGN.md "Tokens").</summary>
-public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
+public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock, WebhookOutbox webhooks)
 {
     public Task<Installation?> FindLiveAsync(long appId, Guid organizationId, Guid? userId, CancellationToken ct)
     {
@@ -20,7 +21,7 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
     /// the loser reads the winner's row and updates it.
     /// </summary>
     public async Task<Installation> InstallAsync(App app, Guid organizationId, string actorMode, Guid? actingUserId,
-        IReadOnlyList<string> scopes, Guid? installedBy, CancellationToken ct)
+        IReadOnlyList<string> scopes, Guid? installedBy, IReadOnlyList<string>? grantedWebhookEvents, CancellationToken ct)
     {
         var userId = actorMode == ActorMode.Self ? actingUserId : null;
         for (var attempt = 0; ; attempt++)
@@ -43,6 +44,7 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
             installation.GrantedScopes = [.. scopes];
             installation.InstalledByUserId = installedBy ?? installation.InstalledByUserId;
             installation.UpdatedAt = now;
+            webhooks.RecordInstall(app, installation, grantedWebhookEvents);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -66,6 +68,7 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
         await db.Tokens
             .Where(t => t.InstallationId == installationId && t.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct);
+        await webhooks.AppUninstalledAsync(installationId, revoked == 1, ct);
         await transaction.CommitAsync(ct);
         return revoked == 1;
     }

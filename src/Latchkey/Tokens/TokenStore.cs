@@ -1,5 +1,6 @@
 using Latchkey.Installations;
 using Latchkey.Storage;
+using Latchkey.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -10,7 +11,7 @@ namespace Latchkey.Tokens;
 /// Each is one conditional UPDATE or one transaction, so the rules hold under parallel requests and
 /// across server processes sharing a database. Only hashes go in; plaintext comes out once.
 /// </summary>
-public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
+public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, WebhookOutbox webhooks)
 {
     public async Task<string> IssueCodeAsync(Installation installation, string? redirectUri, IReadOnlyList<string> scopes,
         string? codeChallenge, TokenPrefixes prefixes, TimeSpan lifetime, CancellationToken ct)
@@ -164,6 +165,7 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         IDbContextTransaction transaction, CancellationToken ct)
     {
         await RevokeFamilyAsync(presented.FamilyId, ct);
+        await webhooks.RefreshTokenReuseDetectedAsync(presented, ct);
         await transaction.CommitAsync(ct);
         return verdict is RefreshVerdict.ReplacedReuse ? RefreshOutcome.ReplacedReuseDetected : RefreshOutcome.ReuseDetected;
     }
@@ -244,6 +246,7 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         {
             await RevokeFamilyAsync(row.FamilyId, ct);
         }
+        await webhooks.TokenRevokedAsync(row.InstallationId, row.Kind, row.FamilyId, ct);
         await transaction.CommitAsync(ct);
     }
 
