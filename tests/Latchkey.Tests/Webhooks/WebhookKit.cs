@@ -66,18 +66,21 @@ public static class WebhookKit
         string[]? events = null, string? url = null, string[]? granted = null)
     {
         var (api, organizationId) = await server.ManagementClientAsync();
-        var created = await api.CreateAppAsync(new
-        {
-            name = "Hooked " + Guid.NewGuid().ToString("N")[..6],
-            redirect_uris = Redirects,
-            actor_modes = AppActor,
-            webhook_url = url ?? endpoint.Url,
-            webhook_events = events ?? [PostCreated],
-        });
+        var created = await api.CreateHookedAppAsync(url ?? endpoint.Url, events ?? [PostCreated]);
         var clientId = created.GetProperty("client_id").GetString()!;
         var installationId = await server.InstallAsync(organizationId, clientId, granted);
         return new Subscriber(api, organizationId, clientId, created.GetProperty("webhook_secret").GetString()!, installationId, endpoint);
     }
+
+    /// <summary>Creates an app (actor <c>app</c>) with a webhook over the management API; the 201 body.</summary>
+    public static Task<JsonElement> CreateHookedAppAsync(this HttpClient api, string url, string[] events) => api.CreateAppAsync(new
+    {
+        name = "Hooked " + Guid.NewGuid().ToString("N")[..6],
+        redirect_uris = Redirects,
+        actor_modes = AppActor,
+        webhook_url = url,
+        webhook_events = events,
+    });
 
     public static Task<Guid> InstallAsync(this LatchkeyTestServer server, Guid organizationId, string clientId, string[]? granted = null) =>
         server.WithScopeAsync(async services =>
