@@ -11,19 +11,13 @@ namespace Latchkey.Tests.Webhooks;
 /// </summary>
 public static class StandardWebhooksVerifier
 {
+    // README "Webhooks", "Verifying": keep the two the same.
     public static bool Verify(string secret, string id, string timestamp, string body, string signatureHeader)
     {
-        var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
         var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
-        foreach (var signature in signatureHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = signature.Split(',', 2);
-            if (parts is ["v1", var value] && CryptographicOperations.FixedTimeEquals(expected, Convert.FromBase64String(value)))
-            {
-                return true;
-            }
-        }
-        return false;
+        return signatureHeader.Split(' ').Any(s => s.Split(',', 2) is ["v1", var value]
+            && CryptographicOperations.FixedTimeEquals(expected, Convert.FromBase64String(value)));
     }
 
     public static bool Verify(string secret, ReceivedWebhook webhook) =>
