@@ -51,7 +51,7 @@ public static class LatchkeyServer
         services.AddManagementApi();
         services.AddFilloutProfile();
         services.AddFeatureOs();
-        services.AddWebhookDelivery(builder.Configuration);
+        services.AddWebhookDelivery();
         return builder;
     }
 

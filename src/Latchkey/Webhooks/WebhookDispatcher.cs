@@ -17,6 +17,10 @@ public sealed partial class WebhookDispatcher(IServiceScopeFactory scopes, Webho
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        if (!settings.DeliveryEnabled)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             _inFlight.RemoveAll(t => t.IsCompleted);

@@ -52,6 +52,7 @@ public sealed class WebhookOptions
 
     public IReadOnlyList<TimeSpan> Retries => RetrySchedule ?? DefaultRetrySchedule;
 
-    /// <summary>A lease outlives the attempt it covers, so no other worker takes an attempt still in flight.</summary>
-    public TimeSpan LeaseDuration => AttemptTimeout * 2 + TimeSpan.FromSeconds(30);
+    /// <summary>A lease outlives the attempt it covers (recording it included, and some clock difference between
+    /// processes), so no other worker takes an attempt still in flight; and it runs out soon after a crash.</summary>
+    public TimeSpan LeaseDuration => AttemptTimeout * 2 + TimeSpan.FromSeconds(5);
 }

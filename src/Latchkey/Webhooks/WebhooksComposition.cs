@@ -28,16 +28,13 @@ public static class WebhooksComposition
     }
 
     /// <summary>The delivery worker, for <c>serve</c>; off when <see cref="WebhookOptions.DeliveryEnabled"/> is false.</summary>
-    public static IServiceCollection AddWebhookDelivery(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWebhookDelivery(this IServiceCollection services)
     {
         services.AddSingleton<WebhookHttp>();
         services.AddSingleton<WebhookSender>();
         services.AddScoped<WebhookLeases>();
         services.AddScoped<WebhookDeliverer>();
-        if (configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>()?.DeliveryEnabled ?? true)
-        {
-            services.AddHostedService<WebhookDispatcher>();
-        }
+        services.AddHostedService<WebhookDispatcher>();
         return services;
     }
 }

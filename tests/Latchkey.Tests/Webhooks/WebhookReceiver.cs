@@ -37,9 +37,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
     /// <summary>A fresh endpoint answering <paramref name="statuses"/> in turn; <c>0</c> means hang.</summary>
-    public Endpoint Open(params int[] statuses)
+    public Endpoint Open(params int[] statuses) => Open(TimeSpan.Zero, statuses);
+
+    /// <summary>A fresh endpoint that takes <paramref name="delay"/> over each answer.</summary>
+    public Endpoint Open(TimeSpan delay, params int[] statuses)
     {
-        var endpoint = new Endpoint(new Uri(BaseAddress, $"/hooks/{Guid.NewGuid():N}").ToString(), statuses.Length == 0 ? [200] : statuses);
+        var endpoint = new Endpoint(new Uri(BaseAddress, $"/hooks/{Guid.NewGuid():N}").ToString(), statuses.Length == 0 ? [200] : statuses) { Delay = delay };
         _endpoints[new Uri(endpoint.Url).AbsolutePath] = endpoint;
         return endpoint;
     }
@@ -54,6 +57,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var body = await reader.ReadToEndAsync(http.RequestAborted);
         var status = endpoint.Record(new ReceivedWebhook(http.Request.Headers["webhook-id"].ToString(),
             http.Request.Headers["webhook-timestamp"].ToString(), http.Request.Headers["webhook-signature"].ToString(), body, DateTimeOffset.UtcNow));
+        if (endpoint.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(endpoint.Delay, http.RequestAborted);
+        }
         if (status == 0)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
@@ -76,6 +83,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         private readonly List<ReceivedWebhook> _received = [];
 
         public string Url { get; } = url;
+
+        /// <summary>How long each answer takes.</summary>
+        public TimeSpan Delay { get; init; }
 
         public IReadOnlyList<ReceivedWebhook> Received
         {
