@@ -23,11 +23,20 @@ public sealed class WebhookLog(LatchkeyDbContext db, WebhookSignal signal, TimeP
     }
 
     /// <summary>The app's deliveries, newest first, each with its attempts.</summary>
-    public async Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListAsync(
-        long appId, WebhookDeliveryStatus? status, int limit, CancellationToken ct)
+    public Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListAsync(
+        long appId, WebhookDeliveryStatus? status, int limit, CancellationToken ct) =>
+        ListAsync(db.Set<WebhookDelivery>().Where(d => d.AppId == appId && (status == null || d.Status == status)), limit, ct);
+
+    /// <summary>The deliveries to one installation, newest first: what its organization's admins see. The caller
+    /// found the installation in the admin's organization (<see cref="Installations.InstallationDirectory"/>).</summary>
+    public Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListForInstallationAsync(
+        Guid installationId, int limit, CancellationToken ct) =>
+        ListAsync(db.Set<WebhookDelivery>().Where(d => d.InstallationId == installationId), limit, ct);
+
+    private async Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListAsync(
+        IQueryable<WebhookDelivery> query, int limit, CancellationToken ct)
     {
-        var deliveries = await db.Set<WebhookDelivery>().AsNoTracking()
-            .Where(d => d.AppId == appId && (status == null || d.Status == status))
+        var deliveries = await query.AsNoTracking()
             .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
             .Take(Math.Clamp(limit, 1, MaxPage)).ToListAsync(ct);
         var ids = deliveries.Select(d => d.Id).ToList();

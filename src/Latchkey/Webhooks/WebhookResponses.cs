@@ -61,7 +61,9 @@ public sealed record DeliveryResponse(
     [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptResponse> Attempts,
     [property: JsonPropertyName("payload"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Payload)
 {
-    public static DeliveryResponse From(WebhookDelivery delivery, IReadOnlyList<WebhookAttempt> attempts, bool withPayload = false) => new(
+    /// <param name="forInstallingOrganization">For the installing organization's admins: without the app's own answers (excerpts).</param>
+    public static DeliveryResponse From(WebhookDelivery delivery, IReadOnlyList<WebhookAttempt> attempts, bool withPayload = false,
+        bool forInstallingOrganization = false) => new(
         delivery.MessageId,
         WebhookIds.Event(delivery.EventId),
         delivery.EventType,
@@ -73,7 +75,7 @@ public sealed record DeliveryResponse(
         delivery.DeliveredAt is { } delivered ? Timestamps.Wire(delivered) : null,
         delivery.LastStatusCode,
         delivery.LastError,
-        [.. attempts.Select(AttemptResponse.From)],
+        [.. attempts.Select(a => AttemptResponse.From(a, withExcerpt: !forInstallingOrganization))],
         withPayload ? JsonSerializer.Deserialize<JsonElement>(delivery.Payload) : null);
 }
 
@@ -86,8 +88,8 @@ public sealed record AttemptResponse(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("response_excerpt")] string? ResponseExcerpt)
 {
-    public static AttemptResponse From(WebhookAttempt attempt) => new(attempt.Number, Timestamps.Wire(attempt.StartedAt), attempt.Succeeded,
-        attempt.StatusCode, attempt.LatencyMs, attempt.Error, attempt.ResponseExcerpt);
+    public static AttemptResponse From(WebhookAttempt attempt, bool withExcerpt) => new(attempt.Number, Timestamps.Wire(attempt.StartedAt),
+        attempt.Succeeded, attempt.StatusCode, attempt.LatencyMs, attempt.Error, withExcerpt ? attempt.ResponseExcerpt : null);
 }
 
 public sealed record DeliveryListResponse([property: JsonPropertyName("data")] IReadOnlyList<DeliveryResponse> Data);

@@ -1,4 +1,5 @@
 using Latchkey.Apps;
+using Latchkey.Installations;
 using Latchkey.Management.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -37,6 +38,10 @@ public static class WebhooksEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         webhooks.MapGet(Delivery, GetDeliveryAsync).WithName("GetWebhookDelivery")
             .WithSummary("One delivery with its attempts and the payload it sends.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapGet("/installations/{installation_id:guid}/webhook-deliveries", ListInstallationDeliveriesAsync)
+            .WithName("ListInstallationWebhookDeliveries")
+            .WithSummary("For the organization an app is installed in: the events delivered to that installation, newest first, without the app's answers.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         webhooks.MapPost($"{Delivery}/redeliver", RedeliverAsync).WithName("RedeliverWebhook")
             .WithSummary("Send a finished delivery again now, under the same webhook-id, with the whole retry schedule ahead.")
@@ -126,6 +131,18 @@ public static class WebhooksEndpoints
         }
         var deliveries = await log.ListAsync(app.Id, filter, limit ?? 50, ct);
         return TypedResults.Ok(new DeliveryListResponse([.. deliveries.Select(d => DeliveryResponse.From(d.Delivery, d.Attempts))]));
+    }
+
+    private static async Task<Results<Ok<DeliveryListResponse>, ProblemHttpResult>> ListInstallationDeliveriesAsync(
+        [FromRoute(Name = "installation_id")] Guid installationId, int? limit, ManagementCaller caller, InstallationDirectory installations,
+        WebhookLog log, CancellationToken ct)
+    {
+        if (await installations.FindInOrganizationAsync(caller.OrganizationId, installationId, ct) is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"This organization has no installation '{installationId}'.");
+        }
+        var deliveries = await log.ListForInstallationAsync(installationId, limit ?? 50, ct);
+        return TypedResults.Ok(new DeliveryListResponse([.. deliveries.Select(d => DeliveryResponse.From(d.Delivery, d.Attempts, forInstallingOrganization: true))]));
     }
 
     private static async Task<Results<Ok<DeliveryResponse>, ProblemHttpResult>> GetDeliveryAsync(
