@@ -45,7 +45,7 @@ internal static class Pools
                 RedirectUris = [RedirectUri],
                 ActorModes = [ActorMode.Self, ActorMode.App],
             }, default);
-            var (app, secret) = created.Value ?? throw new InvalidOperationException(created.Summary);
+            var (app, secret, _) = created.Value ?? throw new InvalidOperationException(created.Summary);
             lines.Add($"{app.ClientId}\t{secret!.Plaintext}");
         }
         await File.WriteAllLinesAsync(options.AppsFile, lines);
@@ -87,7 +87,7 @@ internal static class Pools
                 {
                     tenant = (await organizations.CreateAsync($"{tenantPrefix} {i / apps.Count}", default)).Value!;
                 }
-                var installation = await installations.InstallAsync(app, tenant.Id, ActorMode.App, null, app.AllowedScopes, null, default);
+                var installation = await installations.InstallAsync(app, tenant.Id, ActorMode.App, null, app.AllowedScopes, null, grantedWebhookEvents: null, default);
                 var policy = policies.For(app.Profile);
                 var body = pool switch
                 {

@@ -36,11 +36,18 @@ public sealed partial class LatchkeyProcess : IAsyncDisposable
     public static Task<LatchkeyProcess> ServeAsync(string connectionString, params string[] extraArgs) =>
         ServeInAsync(workingDirectory: null, ["--database", connectionString, .. extraArgs]);
 
+    /// <summary><c>latchkey serve</c> with extra environment variables (<c>Latchkey__…</c> settings that have no flag).</summary>
+    public static Task<LatchkeyProcess> ServeAsync(string connectionString, IReadOnlyDictionary<string, string> environment) =>
+        ServeInAsync(workingDirectory: null, environment, ["--database", connectionString]);
+
     /// <summary>
     /// <c>latchkey serve</c> on a free loopback port, run from <paramref name="workingDirectory"/> (null: this
     /// process's), so settings left at their defaults, like the SQLite file <c>latchkey.db</c>, land there.
     /// </summary>
-    public static async Task<LatchkeyProcess> ServeInAsync(string? workingDirectory, params string[] args)
+    public static Task<LatchkeyProcess> ServeInAsync(string? workingDirectory, params string[] args) =>
+        ServeInAsync(workingDirectory, new Dictionary<string, string>(), args);
+
+    private static async Task<LatchkeyProcess> ServeInAsync(string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -52,6 +59,10 @@ public sealed partial class LatchkeyProcess : IAsyncDisposable
         foreach (var arg in (string[])[typeof(LatchkeyServer).Assembly.Location, "serve", "--urls", "http://127.0.0.1:0", .. args])
         {
             start.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
         var process = new LatchkeyProcess(Process.Start(start)!);
         process._process.OutputDataReceived += (_, e) => process.Record(e.Data);

@@ -6,6 +6,7 @@ using Latchkey.Scopes;
 using Latchkey.Storage;
 using Latchkey.Tokens;
 using Latchkey.Validation;
+using Latchkey.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ namespace Latchkey.Apps;
 /// API, FUB API, portal). Every lookup is scoped to an organization: tenant isolation (DESIGN.md rule 7)
 /// is a parameter here, not a check each caller must remember.
 /// </summary>
-public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> options, ScopeCatalogues catalogues, TimeProvider clock)
+public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> options, ScopeCatalogues catalogues, TimeProvider clock,
+    WebhookSigningSecrets signingSecrets)
 {
     private LatchkeyOptions Options => options.Value;
 
@@ -65,8 +67,9 @@ public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> 
             app.Secrets.Add(secret.Row);
         }
         db.Apps.Add(app);
+        var webhookSecret = signingSecrets.MintFor(app);
         await db.SaveChangesAsync(ct);
-        return Validated<CreatedApp>.Ok(new CreatedApp(app, secret));
+        return Validated<CreatedApp>.Ok(new CreatedApp(app, secret, webhookSecret));
     }
 
     /// <summary>Replaces the app's settings with <paramref name="draft"/>. Profile and client type are fixed at creation.</summary>
@@ -102,6 +105,9 @@ public sealed class AppRegistry(LatchkeyDbContext db, IOptions<LatchkeyOptions> 
         await db.SaveChangesAsync(ct);
         return Validated<IssuedSecret>.Ok(issued);
     }
+
+    /// <summary>A new webhook signing secret, shown this once; the previous one signs beside it during the overlap.</summary>
+    public Task<IssuedSigningSecret> RotateWebhookSecretAsync(App app, CancellationToken ct) => signingSecrets.RotateAsync(app, ct);
 
     /// <summary>Ends a rotated-out secret's overlap now. The current secret cannot be revoked this way:
     /// an app would be left with none, so rotate first.</summary>

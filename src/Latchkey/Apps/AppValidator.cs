@@ -70,7 +70,7 @@ public static class AppValidator
         }
         foreach (var webhookEvent in draft.WebhookEvents)
         {
-            if (string.IsNullOrWhiteSpace(webhookEvent) || webhookEvent.Length > 100 || !webhookEvent.All(IsEventNameChar))
+            if (!IsEventName(webhookEvent))
             {
                 Add(AppFields.WebhookEvents, $"'{webhookEvent}' is not an event name (letters, digits, '.', '_').");
             }
@@ -94,7 +94,9 @@ public static class AppValidator
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }
 
-    private static bool IsEventNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_';
+    /// <summary>An event name: 1–100 letters, digits, '.' and '_' (<c>post_created</c>, <c>app.installed</c>).</summary>
+    public static bool IsEventName(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_');
 
     private static void CheckWebUrl(string? value, string field, Action<string, string> add)
     {

@@ -39,13 +39,14 @@ public static class AppCommands
                 Profile = chosen,
             };
             var created = await services.GetRequiredService<AppRegistry>().CreateAsync(organization.Id, draft, ct);
-            var (app, secret) = created.Value ?? throw new CliException(created.Summary);
+            var (app, secret, webhookSecret) = created.Value ?? throw new CliException(created.Summary);
             console.Print(parsed.GetValue(common.Json),
                 new
                 {
                     app.Id,
                     app.ClientId,
                     ClientSecret = secret?.Plaintext,
+                    WebhookSecret = webhookSecret.Plaintext,
                     app.Name,
                     Org = organization.Name,
                     Profile = app.Profile.ToWire(),
@@ -58,7 +59,8 @@ public static class AppCommands
                     $"Created app '{app.Name}' in '{organization.Name}' ({app.Profile.ToWire()} profile).",
                     $"client_id:     {app.ClientId}",
                     secret is null ? "client_secret: none (public client: use PKCE)" : $"client_secret: {secret.Plaintext}",
-                    .. secret is null ? Array.Empty<string>() : ["The secret is shown only now; store it safely."],
+                    $"webhook_secret: {webhookSecret.Plaintext}",
+                    "Secrets are shown only now; store them safely.",
                 ]);
             return 0;
         }, ct));

@@ -5,6 +5,7 @@ using Latchkey.Management;
 using Latchkey.Organizations;
 using Latchkey.ResourceServers;
 using Latchkey.Storage;
+using Latchkey.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,7 @@ public static class LatchkeyCore
         services.AddScoped<AppRegistry>();
         services.AddSingleton<Scopes.ScopeCatalogues>();
         services.AddScoped<ResourceServerCredentials>();
+        services.AddWebhooks(configuration);
         return services;
     }
 }

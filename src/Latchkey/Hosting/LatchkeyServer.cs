@@ -8,6 +8,7 @@ using Latchkey.Profiles.Onboardbase;
 using Latchkey.Protocol;
 using Latchkey.Sessions;
 using Latchkey.Storage;
+using Latchkey.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -50,6 +51,7 @@ public static class LatchkeyServer
         services.AddManagementApi();
         services.AddFilloutProfile();
         services.AddFeatureOs();
+        services.AddWebhookDelivery();
         return builder;
     }
 

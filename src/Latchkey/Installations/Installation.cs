@@ -19,6 +19,8 @@ public sealed class Installation
     /// <summary><c>app</c>, or the user's id: one live installation per app × organization × key.</summary>
     public required string ActorKey { get; init; }
     public List<string> GrantedScopes { get; set; } = [];
+    /// <summary>The app's subscribed events the organization granted at consent (FeatureOS: an install may narrow them).</summary>
+    public List<string> GrantedWebhookEvents { get; set; } = [];
     public Guid? InstalledByUserId { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;

@@ -1,12 +1,13 @@
 using Latchkey.Apps;
 using Latchkey.Revocations;
 using Latchkey.Storage;
+using Latchkey.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Installations;
 
 /// <summary>Creates, updates and revokes installations. Revocation ends every token at once (DESIGN.md "Tokens").</summary>
-public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
+public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock, WebhookOutbox webhooks)
 {
     public Task<Installation?> FindLiveAsync(long appId, Guid organizationId, Guid? userId, CancellationToken ct)
     {
@@ -21,7 +22,7 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
     /// the loser reads the winner's row and updates it.
     /// </summary>
     public async Task<Installation> InstallAsync(App app, Guid organizationId, string actorMode, Guid? actingUserId,
-        IReadOnlyList<string> scopes, Guid? installedBy, CancellationToken ct)
+        IReadOnlyList<string> scopes, Guid? installedBy, IReadOnlyList<string>? grantedWebhookEvents, CancellationToken ct)
     {
         var userId = actorMode == ActorMode.Self ? actingUserId : null;
         for (var attempt = 0; ; attempt++)
@@ -44,6 +45,7 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
             installation.GrantedScopes = [.. scopes];
             installation.InstalledByUserId = installedBy ?? installation.InstalledByUserId;
             installation.UpdatedAt = now;
+            webhooks.RecordInstall(app, installation, grantedWebhookEvents);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -73,6 +75,7 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock)
             db.Revocations.Add(Revocation.OfInstallation(installationId, clock.GetUtcNow()));
             await db.SaveChangesAsync(ct);
         }
+        await webhooks.AppUninstalledAsync(installationId, revoked == 1, ct);
         await transaction.CommitAsync(ct);
         return revoked == 1;
     }

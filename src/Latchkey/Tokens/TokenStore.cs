@@ -1,6 +1,7 @@
 using Latchkey.Installations;
 using Latchkey.Revocations;
 using Latchkey.Storage;
+using Latchkey.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -12,7 +13,7 @@ namespace Latchkey.Tokens;
 /// across server processes sharing a database. Only hashes go in; plaintext comes out once. Whatever
 /// ends live tokens early also writes a <see cref="Revocation"/> in its transaction, for resource servers' caches.
 /// </summary>
-public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
+public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, WebhookOutbox webhooks)
 {
     public async Task<string> IssueCodeAsync(Installation installation, string? redirectUri, IReadOnlyList<string> scopes,
         string? codeChallenge, TokenPrefixes prefixes, TimeSpan lifetime, CancellationToken ct)
@@ -174,6 +175,7 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         IDbContextTransaction transaction, CancellationToken ct)
     {
         await RevokeFamilyLockedAsync(presented.InstallationId, presented.FamilyId, ct);
+        await webhooks.RefreshTokenReuseDetectedAsync(presented, ct);
         await transaction.CommitAsync(ct);
         return verdict is RefreshVerdict.ReplacedReuse ? RefreshOutcome.ReplacedReuseDetected : RefreshOutcome.ReuseDetected;
     }
@@ -266,6 +268,7 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock)
         {
             await LogAsync(Revocation.OfToken(hash, row.InstallationId, now), ct);
         }
+        await webhooks.TokenRevokedAsync(row.InstallationId, row.Kind, row.FamilyId, ct);
         await transaction.CommitAsync(ct);
     }
 

@@ -10,10 +10,12 @@ namespace Latchkey.Tests.Infrastructure;
 public sealed class LiveLatchkey : IAsyncDisposable
 {
     private readonly TestDatabase _database;
+    private readonly IReadOnlyDictionary<string, string> _environment;
 
-    private LiveLatchkey(TestDatabase database, LatchkeyProcess process, LatchkeyTestServer seeder)
+    private LiveLatchkey(TestDatabase database, IReadOnlyDictionary<string, string> environment, LatchkeyProcess process, LatchkeyTestServer seeder)
     {
         _database = database;
+        _environment = environment;
         Process = process;
         Seeder = seeder;
     }
@@ -26,16 +28,20 @@ public sealed class LiveLatchkey : IAsyncDisposable
     /// <summary>The issuer: the process has no <c>--issuer</c>, so it answers with its own origin (<see cref="Latchkey.Protocol.Issuer"/>).</summary>
     public string Authority => Process.BaseAddress.GetLeftPart(UriPartial.Authority);
 
-    public static async Task<LiveLatchkey> StartAsync(DatabaseKind kind = DatabaseKind.Sqlite)
+    /// <param name="environment">Settings for the process as <c>Latchkey__…</c> environment variables.</param>
+    public static async Task<LiveLatchkey> StartAsync(DatabaseKind kind = DatabaseKind.Sqlite, IReadOnlyDictionary<string, string>? environment = null)
     {
+        environment ??= new Dictionary<string, string>();
         var database = await TestDatabase.CreateAsync(kind);
         // The process migrates the fresh database at start, so it must be up before the seeder attaches.
-        var process = await LatchkeyProcess.ServeAsync(database.ConnectionString);
+        var process = await LatchkeyProcess.ServeAsync(database.ConnectionString, environment);
         // Seeded users' passwords are hashed with one PBKDF2 iteration (the count is stored in the hash, so the process
         // still verifies them): tests make a user each, and the real cost (~200 ms a hash here) proves nothing.
-        var seeder = await LatchkeyTestServer.AttachAsync(database.ConnectionString,
-            services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
-        return new LiveLatchkey(database, process, seeder);
+        // Its webhook worker stays off: deliveries are the process's to make.
+        var seeder = await LatchkeyTestServer.AttachAsync(database.ConnectionString, services => services
+            .Configure<PasswordHasherOptions>(o => o.IterationCount = 1)
+            .Configure<Latchkey.Webhooks.WebhookOptions>(o => o.DeliveryEnabled = false));
+        return new LiveLatchkey(database, environment, process, seeder);
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = Process.BaseAddress };
@@ -44,7 +50,7 @@ public sealed class LiveLatchkey : IAsyncDisposable
     public async Task RestartAsync()
     {
         await Process.DisposeAsync();
-        Process = await LatchkeyProcess.ServeAsync(_database.ConnectionString);
+        Process = await LatchkeyProcess.ServeAsync(_database.ConnectionString, _environment);
     }
 
     public async ValueTask DisposeAsync()

@@ -46,7 +46,7 @@ public static class SeedGrants
         server.WithScopeAsync(async services =>
         {
             var installation = await services.GetRequiredService<Latchkey.Installations.InstallationStore>()
-                .InstallAsync(app, organizationId, actorMode, userId, scopes ?? app.AllowedScopes, userId, default);
+                .InstallAsync(app, organizationId, actorMode, userId, scopes ?? app.AllowedScopes, userId, null, default);
             var code = await services.GetRequiredService<Latchkey.Tokens.TokenStore>().IssueCodeAsync(installation, redirectUri,
                 scopes ?? app.AllowedScopes, codeChallenge, Latchkey.Profiles.ProfileTokenPrefixes.For(app.Profile), lifetime ?? TimeSpan.FromMinutes(5), default);
             return (installation, code);

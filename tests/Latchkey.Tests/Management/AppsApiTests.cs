@@ -69,7 +69,8 @@ public sealed class AppsApiTests
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         var fetched = await get.JsonAsync();
         Assert.False(fetched.TryGetProperty("client_secret", out _));
-        foreach (var field in created.EnumerateObject().Where(p => p.Name != "client_secret"))
+        Assert.False(fetched.TryGetProperty("webhook_secret", out _));
+        foreach (var field in created.EnumerateObject().Where(p => p.Name is not ("client_secret" or "webhook_secret")))
         {
             Assert.Equal(field.Value.GetRawText(), fetched.GetProperty(field.Name).GetRawText());
         }

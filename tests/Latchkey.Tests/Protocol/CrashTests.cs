@@ -120,7 +120,7 @@ public sealed class CrashTests
                 var db = services.GetRequiredService<Latchkey.Storage.LatchkeyDbContext>();
                 await using var transaction = await db.Database.BeginTransactionAsync();
                 var installation = await services.GetRequiredService<InstallationStore>().InstallAsync(client.App, client.OrganizationId,
-                    ActorMode.Self, client.UserId, client.App.AllowedScopes, client.UserId, default);
+                    ActorMode.Self, client.UserId, client.App.AllowedScopes, client.UserId, null, default);
                 var store = services.GetRequiredService<TokenStore>();
                 var codes = new Queue<string>();
                 for (var i = 0; i < CodesPerWorker; i++)

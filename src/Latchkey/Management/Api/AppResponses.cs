@@ -62,14 +62,22 @@ public sealed record SecretResponse(
         new(secret.Id, secret.Hint, Timestamps.Wire(secret.CreatedAt), secret.ExpiresAt is { } expires ? Timestamps.Wire(expires) : null);
 }
 
-/// <summary>The answer to creating an app: the app and, for a confidential client, its secret, shown this once.</summary>
+/// <summary>The answer to creating an app: the app, for a confidential client its secret, and its webhook signing
+/// secret, shown this once.</summary>
 public sealed record CreatedAppResponse : AppResponse
 {
     [SetsRequiredMembers]
-    public CreatedAppResponse(AppResponse app, string? clientSecret) : base(app) => ClientSecret = clientSecret;
+    public CreatedAppResponse(AppResponse app, string? clientSecret, string webhookSecret) : base(app)
+    {
+        ClientSecret = clientSecret;
+        WebhookSecret = webhookSecret;
+    }
 
     /// <summary>Null for a public client.</summary>
     [JsonPropertyName("client_secret")] public string? ClientSecret { get; }
+
+    /// <summary>The <c>whsec_…</c> key deliveries are signed with (README "Webhooks").</summary>
+    [JsonPropertyName("webhook_secret")] public string WebhookSecret { get; }
 }
 
 /// <summary>The answer to a rotation: the new secret, shown this once, and the old one with the end of its overlap.</summary>

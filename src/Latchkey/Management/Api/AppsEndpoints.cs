@@ -59,7 +59,7 @@ public static class AppsEndpoints
             return TypedResults.ValidationProblem(Errors(created.Errors));
         }
         var app = AppResponse.From(value.App, clock.GetUtcNow());
-        return TypedResults.Created(Location(app.ClientId), new CreatedAppResponse(app, value.Secret?.Plaintext));
+        return TypedResults.Created(Location(app.ClientId), new CreatedAppResponse(app, value.Secret?.Plaintext, value.WebhookSecret.Plaintext));
     }
 
     private static async Task<Ok<AppListResponse>> ListAsync(

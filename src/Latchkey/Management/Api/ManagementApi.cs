@@ -1,4 +1,5 @@
 using Latchkey.Installations;
+using Latchkey.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Scalar.AspNetCore;
 
@@ -31,7 +32,8 @@ public static class ManagementApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AddOpenApiOperationTransformer(ManagementOpenApi.RequireManagementKey)
             .MapAppsEndpoints()
-            .MapInstallationsEndpoints();
+            .MapInstallationsEndpoints()
+            .MapWebhooksEndpoints();
         app.MapOpenApi();
         // Fonts off: the page then loads nothing from a third-party CDN; the script is served from the package.
         app.MapScalarApiReference(scalar => scalar

@@ -98,11 +98,13 @@ public sealed record RegisteredApp(
     [property: JsonPropertyName("webhook_url")] string? WebhookUrl,
     [property: JsonPropertyName("subscribed_webhook_events")] IReadOnlyList<string> SubscribedWebhookEvents,
     [property: JsonPropertyName("owner_organization")] FeatureOsOrganization OwnerOrganization,
-    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt)
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("webhook_secret")] string WebhookSecret)
 {
-    public static RegisteredApp From(App app, string secret, Organization owner) => new(
+    /// <param name="webhookSecret">The signing key of its deliveries (README "Webhooks"), shown this once like the client secret.</param>
+    public static RegisteredApp From(App app, string secret, string webhookSecret, Organization owner) => new(
         app.ClientId, secret, app.Name, app.Description, app.LogoUrl, app.WebsiteUrl, app.RedirectUris, app.AllowedActorModes,
-        app.AllowedScopes, app.WebhookUrl, app.WebhookEvents, FeatureOsOrganization.From(owner), app.CreatedAt);
+        app.AllowedScopes, app.WebhookUrl, app.WebhookEvents, FeatureOsOrganization.From(owner), app.CreatedAt, webhookSecret);
 }
 
 /// <summary>An organization as FeatureOS shows one (session_info's <c>organization</c>): id, subdomain, name.</summary>

@@ -75,7 +75,7 @@ public static class AppRegistrationEndpoint
             return TypedResults.ValidationProblem(AppRegistrationRequest.WireErrors(created.Errors));
         }
         // No Location: FeatureOS documents no resource to GET an app from; the portal and /api/v1/apps show it.
-        return TypedResults.Created((string?)null, RegisteredApp.From(result.App, secret.Plaintext, owner));
+        return TypedResults.Created((string?)null, RegisteredApp.From(result.App, secret.Plaintext, result.WebhookSecret.Plaintext, owner));
     }
 
     /// <summary>The user's organizations that <paramref name="named"/> names: by id, by exact name, or by subdomain (<see cref="FeatureOsSubdomain"/>).</summary>

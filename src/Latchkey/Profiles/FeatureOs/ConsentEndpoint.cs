@@ -55,14 +55,14 @@ public static class ConsentEndpoint
         }
         var parameters = request.AuthorizationParameters().ToList();
         var dialect = dialects.For(AuthorizeJson.AuthorizePath, parameters);
-        var outcome = await flow.DecideAsync(dialect.Parse(parameters), http.User, new ConsentChoice(approve, request.TargetOrganizationId), ct);
+        var outcome = await flow.DecideAsync(dialect.Parse(parameters), http.User, new ConsentChoice(approve, request.TargetOrganizationId, request.GrantedWebhookEvents), ct);
         return json.Answer(outcome, dialect, http.Request, AuthorizeJson.AuthorizePath, parameters).ToResult();
     }
 
     /// <summary>
     /// FeatureOS, "App Webhooks": an installation may narrow the app's subscribed events, never add to them.
-    /// Checked so that a wrong list is refused now; the installation does not record it yet, because webhook
-    /// delivery (issue 7) will add where it is kept. An unknown client is left to the flow, which shows that error.
+    /// Checked here, so that a wrong list is refused; the installation records what was granted
+    /// (<see cref="Webhooks.WebhookOutbox.RecordInstall"/>). An unknown client is left to the flow, which shows that error.
     /// </summary>
     private static async Task<string?> UngrantableEventAsync(LatchkeyDbContext db, ConsentRequest request, CancellationToken ct)
     {

@@ -13,7 +13,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Latchkey.Protocol.Authorize;
 
 /// <summary>The user's answer on the consent screen: the only values taken from the consent form as they are.</summary>
-public sealed record ConsentChoice(bool Approve, Guid? OrganizationId);
+/// <param name="GrantedWebhookEvents">The app's subscribed events the organization grants (FeatureOS's consent API may
+/// narrow them); null grants every one.</param>
+public sealed record ConsentChoice(bool Approve, Guid? OrganizationId, IReadOnlyList<string>? GrantedWebhookEvents = null);
 
 /// <summary>
 /// The authorization endpoint's decisions after the request is valid (RFC 6749 §4.1.1–4.1.2):
@@ -98,7 +100,7 @@ public sealed class AuthorizeFlow(
                 "The user's role in the chosen organization lets them grant none of the requested scopes: members grant read scopes only."));
         }
         var installation = await installations.InstallAsync(authorization.App, target.Organization.Id, authorization.Actor, userId,
-            target.GrantableScopes, installedBy: userId, ct);
+            target.GrantableScopes, installedBy: userId, choice.GrantedWebhookEvents, ct);
         return await IssueCodeAsync(authorization, installation, target.GrantableScopes, ct);
     }
 

@@ -32,7 +32,7 @@ public sealed class ClientCredentialsGrant(InstallationStore installations, Toke
         {
             return OAuthError.InvalidScope($"The scope '{unknown}' is not allowed for this app.");
         }
-        var installation = await installations.InstallAsync(app, app.OrganizationId, ActorMode.App, null, requested, null, ct);
+        var installation = await installations.InstallAsync(app, app.OrganizationId, ActorMode.App, null, requested, null, null, ct);
         var policy = profiles.For(app.Profile);
         return await tokens.IssueTokenSetAsync(installation, requested, Guid.CreateVersion7(),
                 policy.Prefixes, policy.Lifetimes, withRefreshToken: false, ct) is { } set

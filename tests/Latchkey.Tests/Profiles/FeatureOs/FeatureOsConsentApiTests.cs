@@ -4,6 +4,7 @@ using Latchkey.Organizations;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Protocol;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Profiles.FeatureOs;
 
@@ -350,7 +351,7 @@ public sealed class FeatureOsConsentApiTests(SharedServer shared) : IClassFixtur
     }
 
     [Fact]
-    public async Task Consent_GrantedWebhookEvents_ASubsetOfTheSubscribed_IsAccepted()
+    public async Task Consent_GrantedWebhookEvents_ASubsetOfTheSubscribed_IsAcceptedAndRecorded()
     {
         var (clientId, _) = await AppAsync(d => d with
         {
@@ -367,5 +368,21 @@ public sealed class FeatureOsConsentApiTests(SharedServer shared) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("fooc_", FeatureOsKit.RedirectParameters((await response.JsonAsync()).GetProperty("redirect_to").GetString()!)["code"], StringComparison.Ordinal);
+        Assert.Equal(["post_updated"], await GrantedWebhookEventsAsync(clientId, admin.Organization.Id));
+
+        // Consent without the field grants every subscribed event (FeatureOS, "App Webhooks").
+        using var again = await admin.Http.ConsentAsync($$"""
+            {"client_id": "{{clientId}}", "redirect_uri": "{{FeatureOsKit.Callback}}", "actor": "app", "scope": "posts:read webhooks:manage",
+             "target_organization_id": "{{admin.Organization.Id}}"}
+            """);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(["post_created", "post_updated"], await GrantedWebhookEventsAsync(clientId, admin.Organization.Id));
     }
+
+    private Task<List<string>> GrantedWebhookEventsAsync(string clientId, Guid organizationId) =>
+        Server.WithDbAsync(db => (
+            from installation in db.Installations
+            join app in db.Apps on installation.AppId equals app.Id
+            where app.ClientId == clientId && installation.OrganizationId == organizationId && installation.RevokedAt == null
+            select installation.GrantedWebhookEvents).SingleAsync());
 }

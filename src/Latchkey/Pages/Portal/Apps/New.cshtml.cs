@@ -62,7 +62,7 @@ public sealed class NewModel(PortalAccess access, AppRegistry registry, IOptions
         }
         // Rendered here, not redirected to: the secret never travels in a URL or a cookie.
         ShownSecret.PreventCaching(Response);
-        Created = new ShownSecret("App created", result.App.Name, result.App.ClientId, result.Secret?.Plaintext);
+        Created = new ShownSecret("App created", result.App.Name, result.App.ClientId, result.Secret?.Plaintext, result.WebhookSecret.Plaintext);
         return Page();
     }
 

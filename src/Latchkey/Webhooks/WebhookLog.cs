@@ -1,0 +1,90 @@
+using Latchkey.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Webhooks;
+
+/// <summary>
+/// What an app's owner sees of its webhook and does about it: the subscription's state, the delivery log with every
+/// attempt, redelivery, and re-enabling a subscription that was disabled. Callers pass an app they already scoped to
+/// the caller's organization (<see cref="Apps.AppRegistry.FindAsync"/>).
+/// </summary>
+public sealed class WebhookLog(LatchkeyDbContext db, WebhookSignal signal, TimeProvider clock)
+{
+    public const int MaxPage = 200;
+
+    public Task<WebhookSubscription?> SubscriptionAsync(long appId, CancellationToken ct) =>
+        db.Set<WebhookSubscription>().AsNoTracking().SingleOrDefaultAsync(s => s.AppId == appId, ct);
+
+    public async Task<IReadOnlyList<WebhookSigningSecret>> SecretsAsync(long appId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return [.. (await db.Set<WebhookSigningSecret>().AsNoTracking().Where(s => s.AppId == appId).OrderBy(s => s.Id).ToListAsync(ct))
+            .Where(s => s.IsLiveAt(now))];
+    }
+
+    /// <summary>The app's deliveries, newest first, each with its attempts.</summary>
+    public Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListAsync(
+        long appId, WebhookDeliveryStatus? status, int limit, CancellationToken ct) =>
+        ListAsync(db.Set<WebhookDelivery>().Where(d => d.AppId == appId && (status == null || d.Status == status)), limit, ct);
+
+    /// <summary>The deliveries to one installation, newest first: what its organization's admins see. The caller
+    /// found the installation in the admin's organization (<see cref="Installations.InstallationDirectory"/>).</summary>
+    public Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListForInstallationAsync(
+        Guid installationId, int limit, CancellationToken ct) =>
+        ListAsync(db.Set<WebhookDelivery>().Where(d => d.InstallationId == installationId), limit, ct);
+
+    private async Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListAsync(
+        IQueryable<WebhookDelivery> query, int limit, CancellationToken ct)
+    {
+        var deliveries = await query.AsNoTracking()
+            .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+            .Take(Math.Clamp(limit, 1, MaxPage)).ToListAsync(ct);
+        var ids = deliveries.Select(d => d.Id).ToList();
+        var attempts = (await db.Set<WebhookAttempt>().AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(ct))
+            .ToLookup(a => a.DeliveryId);
+        return [.. deliveries.Select(d => (d, (IReadOnlyList<WebhookAttempt>)[.. attempts[d.Id].OrderBy(a => a.Number)]))];
+    }
+
+    public async Task<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)?> FindAsync(long appId, Guid deliveryId, CancellationToken ct)
+    {
+        var delivery = await db.Set<WebhookDelivery>().AsNoTracking().SingleOrDefaultAsync(d => d.Id == deliveryId && d.AppId == appId, ct);
+        if (delivery is null)
+        {
+            return null;
+        }
+        var attempts = await db.Set<WebhookAttempt>().AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number).ToListAsync(ct);
+        return (delivery, attempts);
+    }
+
+    /// <summary>
+    /// Queues a finished delivery (delivered, failed or cancelled) again, now, with the whole retry schedule ahead of it and
+    /// the same <c>webhook-id</c>, so a receiver that did get it can tell. False when it is still pending.
+    /// </summary>
+    public async Task<bool> RedeliverAsync(long appId, Guid deliveryId, CancellationToken ct)
+    {
+        var queued = await db.Set<WebhookDelivery>()
+            .Where(d => d.Id == deliveryId && d.AppId == appId && d.Status != WebhookDeliveryStatus.Pending)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(d => d.Status, WebhookDeliveryStatus.Pending)
+                .SetProperty(d => d.NextAttemptAt, clock.GetUtcNow())
+                .SetProperty(d => d.ScheduleStep, 0)
+                .SetProperty(d => d.LastError, (string?)null), ct) == 1;
+        if (queued)
+        {
+            signal.Wake();
+        }
+        return queued;
+    }
+
+    /// <summary>Turns deliveries back on. What was cancelled while disabled stays in the log, to redeliver one by one.</summary>
+    public async Task EnableAsync(long appId, CancellationToken ct)
+    {
+        var enabled = await db.Set<WebhookSubscription>().Where(s => s.AppId == appId)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.DisabledAt, (DateTimeOffset?)null).SetProperty(s => s.DisabledReason, (string?)null), ct);
+        if (enabled == 0)
+        {
+            db.Add(new WebhookSubscription { AppId = appId });
+            await db.SaveChangesAsync(ct);
+        }
+    }
+}

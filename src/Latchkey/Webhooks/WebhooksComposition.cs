@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Latchkey.Webhooks;
+
+/// <summary>Webhooks' services (<c>Latchkey:Webhooks</c>) and delivery worker. The management endpoints are mapped with
+/// the rest of the management API (<see cref="WebhooksEndpoints"/>).</summary>
+public static class WebhooksComposition
+{
+    /// <summary>
+    /// What every entry point needs: apps get a signing secret wherever they are created (the CLI too), and installs and
+    /// revocations write events. Data Protection gets a fixed application name, so the CLI and every server process read
+    /// the signing secrets each other wrote (by default the name is the content root, which differs between them).
+    /// </summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o.Retries.All(r => r > TimeSpan.Zero) && o.RetryJitter >= 0 && o.AttemptTimeout > TimeSpan.Zero
+                    && o.MaxConcurrentDeliveries > 0 && o.MaxConcurrentPerEndpoint > 0 && o.PollInterval > TimeSpan.Zero
+                    && o.ResponseExcerptBytes >= 0 && o.MaxEventDataBytes > 0,
+                $"{WebhookOptions.Section}: retry delays, timeouts, intervals and concurrency limits must be positive.")
+            .ValidateOnStart();
+        services.AddDataProtection().SetApplicationName("Latchkey");
+        services.AddSingleton<WebhookSignal>();
+        services.AddScoped<WebhookSigningSecrets>();
+        services.AddScoped<WebhookOutbox>();
+        services.AddScoped<WebhookLog>();
+        return services;
+    }
+
+    /// <summary>The delivery worker, for <c>serve</c>; off when <see cref="WebhookOptions.DeliveryEnabled"/> is false.</summary>
+    public static IServiceCollection AddWebhookDelivery(this IServiceCollection services)
+    {
+        services.AddSingleton<WebhookHttp>();
+        services.AddSingleton<WebhookSender>();
+        services.AddScoped<WebhookLeases>();
+        services.AddScoped<WebhookDeliverer>();
+        services.AddHostedService<WebhookDispatcher>();
+        return services;
+    }
+}
