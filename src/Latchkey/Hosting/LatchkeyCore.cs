@@ -22,6 +22,7 @@ public static class LatchkeyCore
         var options = section.Get<LatchkeyOptions>() ?? new LatchkeyOptions();
         services.AddSingleton(TimeProvider.System);
         services.AddLatchkeyStorage(options.Database);
+        services.AddDataProtectionKeyRing();
         services.AddIdentityCore<User>(identity =>
             {
                 identity.User.RequireUniqueEmail = true;

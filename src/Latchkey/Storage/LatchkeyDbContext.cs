@@ -6,6 +6,7 @@ using Latchkey.Organizations;
 using Latchkey.ResourceServers;
 using Latchkey.Revocations;
 using Latchkey.Tokens;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -17,8 +18,11 @@ namespace Latchkey.Storage;
 /// migrations (<see cref="SqliteLatchkeyDbContext"/>, <see cref="PostgresLatchkeyDbContext"/>).
 /// </summary>
 public abstract class LatchkeyDbContext(DbContextOptions options)
-    : IdentityUserContext<User, Guid>(options)
+    : IdentityUserContext<User, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>Data Protection's key ring (<see cref="DataProtectionKeyRing"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<ManagementKey> ManagementKeys => Set<ManagementKey>();
@@ -38,6 +42,7 @@ public abstract class LatchkeyDbContext(DbContextOptions options)
         builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
         builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
         builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         builder.ApplyConfigurationsFromAssembly(typeof(LatchkeyDbContext).Assembly);
     }
 }

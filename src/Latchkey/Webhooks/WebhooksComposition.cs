@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
-
 namespace Latchkey.Webhooks;
 
 /// <summary>Webhooks' services (<c>Latchkey:Webhooks</c>) and delivery worker. The management endpoints are mapped with
@@ -8,8 +6,8 @@ public static class WebhooksComposition
 {
     /// <summary>
     /// What every entry point needs: apps get a signing secret wherever they are created (the CLI too), and installs and
-    /// revocations write events. Data Protection gets a fixed application name, so the CLI and every server process read
-    /// the signing secrets each other wrote (by default the name is the content root, which differs between them).
+    /// revocations write events. The signing secrets are encrypted with Data Protection, whose key ring lives in the
+    /// database (<see cref="Storage.DataProtectionKeyRing"/>), so the CLI and every server process read each other's.
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,7 +17,6 @@ public static class WebhooksComposition
                     && o.ResponseExcerptBytes >= 0 && o.MaxEventDataBytes > 0,
                 $"{WebhookOptions.Section}: retry delays, timeouts, intervals and concurrency limits must be positive.")
             .ValidateOnStart();
-        services.AddDataProtection().SetApplicationName("Latchkey");
         services.AddSingleton<WebhookSignal>();
         services.AddScoped<WebhookSigningSecrets>();
         services.AddScoped<WebhookOutbox>();

@@ -54,8 +54,9 @@ public sealed partial class PortalBrowser(HttpClient http)
         TokenPattern().Match(html) is { Success: true } match ? match.Groups[1].Value : throw new InvalidOperationException("The page has no antiforgery token.");
 
     /// <summary>The text of the element with this id, e.g. the <c>client-secret</c> shown once.</summary>
+    /// <summary>The text of the element with <paramref name="id"/>, HTML-decoded (Razor encodes <c>+</c> in base64 secrets).</summary>
     public static string? TextOf(string html, string id) =>
-        Regex.Match(html, $"id=\"{Regex.Escape(id)}\">([^<]*)<") is { Success: true } match ? match.Groups[1].Value : null;
+        Regex.Match(html, $"id=\"{Regex.Escape(id)}\">([^<]*)<") is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
