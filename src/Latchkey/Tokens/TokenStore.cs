@@ -217,16 +217,18 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
         }
     }
 
-    /// <summary>Revokes every live token of a family, under a lock the caller already holds.</summary>
-    private async Task RevokeFamilyLockedAsync(Guid installationId, Guid familyId, CancellationToken ct)
+    /// <summary>Revokes every live token of a family, under a lock the caller already holds; false when none was live.</summary>
+    private async Task<bool> RevokeFamilyLockedAsync(Guid installationId, Guid familyId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (await db.Tokens
                 .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) > 0)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 0)
         {
-            await LogAsync(Revocation.OfInstallation(installationId, now), ct);
+            return false;
         }
+        await LogAsync(Revocation.OfInstallation(installationId, now), ct);
+        return true;
     }
 
     private async Task LogAsync(Revocation revocation, CancellationToken ct)
@@ -260,15 +262,18 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
             return;
         }
         var now = clock.GetUtcNow();
-        if (row.Kind == TokenKind.RefreshToken)
+        var revoked = row.Kind == TokenKind.RefreshToken
+            ? await RevokeFamilyLockedAsync(row.InstallationId, row.FamilyId, ct)
+            : await db.Tokens.Where(t => t.Id == row.Id && t.RevokedAt == null).ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 1;
+        if (revoked)
         {
-            await RevokeFamilyLockedAsync(row.InstallationId, row.FamilyId, ct);
+            if (row.Kind == TokenKind.AccessToken)
+            {
+                await LogAsync(Revocation.OfToken(hash, row.InstallationId, now), ct);
+            }
+            // Revoking a dead token again changes nothing, so it tells the app nothing either.
+            await webhooks.TokenRevokedAsync(row.InstallationId, row.Kind, row.FamilyId, ct);
         }
-        else if (await db.Tokens.Where(t => t.Id == row.Id && t.RevokedAt == null).ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 1)
-        {
-            await LogAsync(Revocation.OfToken(hash, row.InstallationId, now), ct);
-        }
-        await webhooks.TokenRevokedAsync(row.InstallationId, row.Kind, row.FamilyId, ct);
         await transaction.CommitAsync(ct);
     }
 

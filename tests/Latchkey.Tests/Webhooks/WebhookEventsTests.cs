@@ -94,6 +94,10 @@ public sealed class WebhookEventsTests(WebhookServer fixture) : IClassFixture<We
         using var http = Server.CreateClient();
         using var revoke = await http.SendAsync(OAuthClient.Form("/oauth/revoke", [KeyValuePair.Create("token", access)], client.Basic), Ct);
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        // Revoking it again changes nothing, and tells the app nothing.
+        using var again = await http.SendAsync(OAuthClient.Form("/oauth/revoke", [KeyValuePair.Create("token", access)], client.Basic), Ct);
+        Assert.Equal(1, await Server.WithDbAsync(db => db.Set<WebhookDelivery>()
+            .CountAsync(d => d.AppId == created.App.Id && d.EventType == WebhookEventTypes.TokenRevoked, Ct)));
         await Server.RefreshAsync(client, refresh);
         var (reused, _, _) = await http.ExchangeAsync(OAuthClient.Form("/oauth/token",
             [KeyValuePair.Create("grant_type", "refresh_token"), KeyValuePair.Create("refresh_token", refresh)], client.Basic));
