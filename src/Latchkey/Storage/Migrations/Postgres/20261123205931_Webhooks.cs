@@ -17,7 +17,9 @@ namespace Latchkey.Storage.Migrations.Postgres
                 name: "GrantedWebhookEvents",
                 table: "installations",
                 type: "text[]",
-                nullable: false);
+                nullable: false,
+                // Installations made before webhooks granted none (as SQLite's generated '[]' says).
+                defaultValue: new string[0]);
 
             migrationBuilder.CreateTable(
                 name: "webhook_deliveries",
