@@ -99,7 +99,7 @@ for r in runs:
     lines.append(f"| {r['scenario']}{flag} | {r['connections']} | {r['requests_per_second']:,.0f} | {ratio} | "
                  f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {r['non2xx']} | "
                  f"{r['server_cpu_us_per_request']:,.0f} | {r['peak_rss_mib']:.0f} |")
-lines.append("| 5 Latchkey.AspNetCore cached validation | | not measured yet: the library is not built (issue 5) | | | | | | | |")
+lines.append("| 5 Latchkey.AspNetCore cached validation | | not measured yet: bench/run.sh has no scenario 5 (issue 5) | | | | | | | |")
 lines += ["", "| target (16 connections) | goal | measured | met |", "|---|---|---|---|"]
 for t in targets:
     met = "—" if t["met"] is None else ("yes" if t["met"] else "**no**")

@@ -24,6 +24,6 @@ public static class DatabaseProviders
             DatabaseProvider.Postgres => services.AddDbContext<LatchkeyDbContext, PostgresLatchkeyDbContext>(
                 options => options.UseNpgsql(connectionString)),
             _ => services.AddDbContext<LatchkeyDbContext, SqliteLatchkeyDbContext>(
-                options => options.UseSqlite(connectionString).AddInterceptors(SqliteConnectionSettings.Instance)),
+                options => options.UseSqlite(connectionString).AddInterceptors(SqliteConnectionSettings.Instance, SqliteWriteGate.Instance)),
         };
 }

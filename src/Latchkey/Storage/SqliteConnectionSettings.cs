@@ -26,6 +26,9 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
     /// token requests most of them waited 150 ms or more and blocked a thread-pool thread meanwhile (README "Benchmarks").
     /// 30 s is Microsoft.Data.Sqlite's own default command timeout, so a request gives up no sooner than before.
     /// </remarks>
+    /// <summary>The busy_timeout below, for <see cref="SqliteWriteGate"/>.</summary>
+    public const int BusyTimeoutMilliseconds = 30_000;
+
     private const string Settings = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)

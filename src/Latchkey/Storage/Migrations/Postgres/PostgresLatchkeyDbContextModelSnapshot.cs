@@ -573,7 +573,7 @@ namespace Latchkey.Storage.Migrations.Postgres
                     b.HasIndex("Hash")
                         .IsUnique();
 
-                    b.HasIndex("InstallationId");
+                    b.HasIndex("InstallationId", "RevokedAt");
 
                     b.ToTable("tokens", (string)null);
                 });

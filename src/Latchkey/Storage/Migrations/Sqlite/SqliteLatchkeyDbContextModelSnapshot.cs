@@ -557,7 +557,7 @@ namespace Latchkey.Storage.Migrations.Sqlite
                     b.HasIndex("Hash")
                         .IsUnique();
 
-                    b.HasIndex("InstallationId");
+                    b.HasIndex("InstallationId", "RevokedAt");
 
                     b.ToTable("tokens", (string)null);
                 });
