@@ -36,6 +36,18 @@ public sealed class PortalAccess(OrganizationDirectory organizations, AppRegistr
         }
         return null;
     }
+
+    /// <summary>
+    /// The app, when the user may manage it; otherwise the status to refuse with: 404 when it is not in one of their
+    /// organizations (indistinguishable from no app at all), 403 when they are a member without the right to manage apps.
+    /// </summary>
+    public async Task<(PortalApp? App, int Refusal)> FindManageableAppAsync(ClaimsPrincipal user, string clientId, CancellationToken ct) =>
+        await FindAppAsync(user, clientId, ct) switch
+        {
+            null => (null, StatusCodes.Status404NotFound),
+            { Membership.CanManageApps: false } => (null, StatusCodes.Status403Forbidden),
+            var found => (found, 0),
+        };
 }
 
 /// <summary>One organization the user belongs to, with their role there.</summary>

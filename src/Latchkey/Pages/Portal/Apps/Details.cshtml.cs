@@ -120,14 +120,10 @@ public sealed class DetailsModel(PortalAccess access, AppRegistry registry, IOpt
     /// <returns>Null when the user may manage the app, now in <see cref="App"/>; otherwise the refusal to send.</returns>
     private async Task<IActionResult?> LoadAsync(string clientId, CancellationToken ct)
     {
-        var found = await access.FindAppAsync(User, clientId, ct);
+        var (found, refusal) = await access.FindManageableAppAsync(User, clientId, ct);
         if (found is null)
         {
-            return NotFound();
-        }
-        if (!found.Membership.CanManageApps)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
+            return StatusCode(refusal);
         }
         (App, Membership) = (found.App, found.Membership);
         return null;

@@ -75,14 +75,10 @@ public sealed class WebhookModel(PortalAccess access, AppRegistry registry, Webh
     /// <returns>Null when the user may manage the app, now in <see cref="App"/> with its webhook state; otherwise the refusal.</returns>
     private async Task<IActionResult?> LoadAsync(string clientId, CancellationToken ct)
     {
-        var found = await access.FindAppAsync(User, clientId, ct);
+        var (found, refusal) = await access.FindManageableAppAsync(User, clientId, ct);
         if (found is null)
         {
-            return NotFound();
-        }
-        if (!found.Membership.CanManageApps)
-        {
-            return StatusCode(StatusCodes.Status403Forbidden);
+            return StatusCode(refusal);
         }
         App = found.App;
         Subscription = await log.SubscriptionAsync(App.Id, ct);
