@@ -6,7 +6,7 @@
 #
 # Knobs (environment): DURATION=10 seconds per measured run, WARMUP=10 (JIT tiering needs it on loaded cores), CONNECTIONS="16 64", THREADS=2 (wrk),
 # POOL_RATE=600 (single-use tokens and codes seeded per second of run: a run that outruns it is marked invalid),
-# BACKGROUND=1000000 (live tokens in the database for scenario 6), SCENARIOS="1 2 3 4 6" (the ceiling always runs).
+# BACKGROUND=1000000 (live tokens in the database for scenario 6), SCENARIOS="1 2 3 4 5 6" (the ceiling always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -16,7 +16,7 @@ connections=${CONNECTIONS:-16 64}
 threads=${THREADS:-2}
 pool_rate=${POOL_RATE:-600}
 background=${BACKGROUND:-1000000}
-scenarios=" ${SCENARIOS:-1 2 3 4 6} "
+scenarios=" ${SCENARIOS:-1 2 3 4 5 6} "
 results=$root/bench/results
 work=$(mktemp -d /tmp/latchkey-bench.XXXXXX)
 database="Data Source=$work/latchkey.db"
@@ -41,11 +41,12 @@ if ! command -v wrk >/dev/null; then
 fi
 
 log "building Release"
-for project in src/Latchkey bench/Ceiling bench/Seeder; do
+for project in src/Latchkey bench/Ceiling bench/Seeder bench/ResourceApi; do
   dotnet build "$project" -c Release -v q -nologo 2>&1 | grep -E " error |warning " && exit 1 || true
 done
 latchkey=(dotnet "$root/src/Latchkey/bin/Release/net10.0/latchkey.dll")
 seeder=(dotnet "$root/bench/Seeder/bin/Release/net10.0/Latchkey.Bench.Seeder.dll")
+resource_api=(dotnet "$root/bench/ResourceApi/bin/Release/net10.0/Latchkey.Bench.ResourceApi.dll")
 ceiling=(dotnet "$root/bench/Ceiling/bin/Release/net10.0/Latchkey.Bench.Ceiling.dll")
 
 # shellcheck source=scripts/free-port.sh
@@ -140,8 +141,21 @@ start latchkey /healthz "${latchkey[@]}" serve --database "$database"
 [[ $scenarios == *" 2 "* ]] && run "2 refresh_token" /oauth/token once "${refresh_pool[@]}"
 [[ $scenarios == *" 3 "* ]] && run "3 authorization_code+PKCE" /oauth/token once "${code_pool[@]}"
 [[ $scenarios == *" 4 "* ]] && run "4 introspection" /oauth/introspect random "$work/access.tsv"
-# Scenario 5 (a resource server validating with Latchkey.AspNetCore, cached, against the same endpoint without
-# authentication) is not wired in yet (samples/SampleApi exists; it needs an unauthenticated twin route): report.py lists it as not measured.
+if [[ $scenarios == *" 5 "* ]]; then
+  # bench/ResourceApi beside the running server: its CPU and memory are what is measured; Latchkey only answers the
+  # first introspection of each token and keeps the revocation feed open.
+  latchkey_pid=$server_pid latchkey_base=$base
+  awk -F'\t' '{ sub(/^token=/, "", $2); print "Bearer " $2 "\t" }' "$work/access.tsv" >"$work/bearer.tsv"
+  read -r rs_id rs_secret <<<"$(python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(r["client_id"], r["client_secret"])' "$rs")"
+  Latchkey__Authority=$latchkey_base Latchkey__ClientId=$rs_id Latchkey__ClientSecret=$rs_secret \
+    start resource-api /healthz "${resource_api[@]}"
+  # Both routes are warmed first: the one measured first would otherwise pay the JIT for both.
+  warm /protected "$work/bearer.tsv" random
+  run "5 unauthenticated endpoint" /open random "$work/bearer.tsv"
+  run "5 Latchkey.AspNetCore, cached" /protected random "$work/bearer.tsv"
+  stop
+  server_pid=$latchkey_pid base=$latchkey_base
+fi
 
 if [[ $scenarios == *" 6 "* ]]; then
   stop
