@@ -49,21 +49,8 @@ public sealed partial class LatchkeyProcess : IAsyncDisposable
 
     private static async Task<LatchkeyProcess> ServeInAsync(string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? "",
-        };
-        foreach (var arg in (string[])[typeof(LatchkeyServer).Assembly.Location, "serve", "--urls", "http://127.0.0.1:0", .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
+        var start = StartInfo(environment, ["serve", "--urls", "http://127.0.0.1:0", .. args]);
+        start.WorkingDirectory = workingDirectory ?? "";
         var process = new LatchkeyProcess(Process.Start(start)!);
         process._process.OutputDataReceived += (_, e) => process.Record(e.Data);
         process._process.ErrorDataReceived += (_, e) => process.Record(e.Data);
@@ -76,22 +63,7 @@ public sealed partial class LatchkeyProcess : IAsyncDisposable
     /// <summary>Runs <c>latchkey</c> to its end with extra environment variables: for a command expected to refuse to start.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(LatchkeyServer).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(environment, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -105,6 +77,26 @@ public sealed partial class LatchkeyProcess : IAsyncDisposable
             throw;
         }
         return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary><c>dotnet latchkey.dll <paramref name="args"/></c> with its output captured and <paramref name="environment"/> added.</summary>
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args.Prepend(typeof(LatchkeyServer).Assembly.Location))
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+        return start;
     }
 
     /// <summary>Waits until the output contains <paramref name="text"/>.</summary>

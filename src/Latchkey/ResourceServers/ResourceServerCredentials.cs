@@ -42,9 +42,9 @@ public sealed class ResourceServerCredentials(LatchkeyDbContext db, TimeProvider
     /// <summary>True when <paramref name="clientId"/> names a resource server rather than an app.</summary>
     public static bool IsResourceServerId(string? clientId) => clientId?.StartsWith(ClientIdPrefix, StringComparison.Ordinal) == true;
 
-    /// <summary>The live resource server these credentials belong to, or null. Garbage is refused before any read;
-    /// the secret is compared in constant time (DESIGN.md rule 4).</summary>
-    public async Task<ResourceServer?> AuthenticateAsync(string clientId, string secret, CancellationToken ct)
+    /// <summary>The live resource server these credentials belong to, or null. Garbage, an app's client id or
+    /// missing credentials included, is refused before any read; the secret is compared in constant time (DESIGN.md rule 4).</summary>
+    public async Task<ResourceServer?> AuthenticateAsync(string? clientId, string? secret, CancellationToken ct)
     {
         if (!TokenCodec.IsWellFormed(clientId, ClientIdPrefix) || !TokenCodec.IsWellFormed(secret, SecretPrefix))
         {

@@ -34,7 +34,7 @@ public static class RevocationFeedEndpoint
         {
             return OAuthHttp.Error(http.Response, error);
         }
-        if (!ResourceServerCredentials.IsResourceServerId(id) || await resourceServers.AuthenticateAsync(id!, secret!, ct) is null)
+        if (await resourceServers.AuthenticateAsync(id, secret, ct) is not { } server)
         {
             return OAuthHttp.Error(http.Response, OAuthError.InvalidClient(
                 "The revocation feed is for resource servers: authenticate with HTTP Basic and the id and secret of 'latchkey resource-server create'."));
@@ -45,7 +45,7 @@ public static class RevocationFeedEndpoint
                 $"'{AfterParameter}' (or Last-Event-ID) must be the id of the last event received: a whole number, 0 or more."));
         }
         // Subscribed before the backlog is read, so nothing written in between falls through (RevocationFeed remarks).
-        var subscription = feed.TrySubscribe(id!);
+        var subscription = feed.TrySubscribe(server.ClientId);
         if (subscription is null)
         {
             return OAuthHttp.Error(http.Response, new OAuthError("too_many_streams",

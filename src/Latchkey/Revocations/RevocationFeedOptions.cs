@@ -3,7 +3,8 @@ namespace Latchkey.Revocations;
 /// <summary>The <c>Latchkey:Revocations</c> settings: how the revocation feed follows and keeps its log.</summary>
 public sealed class RevocationFeedOptions
 {
-    /// <summary>How often the log is read while anyone subscribes. The feed's delay is about this plus the network.</summary>
+    /// <summary>How often the log is read, subscribers or not (<see cref="RevocationFeed"/> keeps its place in it). The feed's
+    /// delay is about this plus the network.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How long entries are kept: a subscriber away longer is told to drop its whole cache (a <c>reset</c>).</summary>

@@ -11,6 +11,9 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
 {
     public static readonly SqliteConnectionSettings Instance = new();
 
+    /// <summary>SQLite's busy_timeout (<see cref="Settings"/>), and so the longest <see cref="SqliteWriteGate"/> queues a writer.</summary>
+    public const int BusyTimeoutMilliseconds = 30_000;
+
     /// <summary>
     /// <c>synchronous=FULL</c>, whatever the SQLite build's default. In WAL mode NORMAL would already
     /// survive a crash of the process (kill -9: committed WAL frames are in the operating system's cache),
@@ -26,10 +29,7 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
     /// token requests most of them waited 150 ms or more and blocked a thread-pool thread meanwhile (README "Benchmarks").
     /// 30 s is Microsoft.Data.Sqlite's own default command timeout, so a request gives up no sooner than before.
     /// </remarks>
-    /// <summary>The busy_timeout below, for <see cref="SqliteWriteGate"/>.</summary>
-    public const int BusyTimeoutMilliseconds = 30_000;
-
-    private const string Settings = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+    private static readonly string Settings = $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -29,7 +30,7 @@ public static class TokenCodec
 
     /// <summary>True when <paramref name="token"/> has <paramref name="prefix"/>, the right length,
     /// only base62 characters and a checksum that matches.</summary>
-    public static bool IsWellFormed(string? token, string prefix)
+    public static bool IsWellFormed([NotNullWhen(true)] string? token, string prefix)
     {
         if (token is null
             || token.Length != prefix.Length + BodyLength

@@ -176,6 +176,7 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
     {
         await RevokeFamilyLockedAsync(presented.InstallationId, presented.FamilyId, ct);
         await webhooks.RefreshTokenReuseDetectedAsync(presented, ct);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return verdict is RefreshVerdict.ReplacedReuse ? RefreshOutcome.ReplacedReuseDetected : RefreshOutcome.ReuseDetected;
     }
@@ -211,13 +212,17 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
         // Not live: the uninstall already revoked every token of the installation, and the update below finds none.
         await LockLiveInstallationAsync(installationId, ct);
         await RevokeFamilyLockedAsync(installationId, familyId, ct);
+        await db.SaveChangesAsync(ct);
         if (transaction is not null)
         {
             await transaction.CommitAsync(ct);
         }
     }
 
-    /// <summary>Revokes every live token of a family, under a lock the caller already holds; false when none was live.</summary>
+    /// <summary>
+    /// Revokes every live token of a family, under a lock the caller already holds, and adds its log entry to the
+    /// context, for the caller's save; false when none was live.
+    /// </summary>
     private async Task<bool> RevokeFamilyLockedAsync(Guid installationId, Guid familyId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -227,14 +232,8 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
         {
             return false;
         }
-        await LogAsync(Revocation.OfInstallation(installationId, now), ct);
+        db.Revocations.Add(Revocation.OfInstallation(installationId, now));
         return true;
-    }
-
-    private async Task LogAsync(Revocation revocation, CancellationToken ct)
-    {
-        db.Revocations.Add(revocation);
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -269,10 +268,11 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
         {
             if (row.Kind == TokenKind.AccessToken)
             {
-                await LogAsync(Revocation.OfToken(hash, row.InstallationId, now), ct);
+                db.Revocations.Add(Revocation.OfToken(hash, row.InstallationId, now));
             }
             // Revoking a dead token again changes nothing, so it tells the app nothing either.
             await webhooks.TokenRevokedAsync(row.InstallationId, row.Kind, row.FamilyId, ct);
+            await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
     }
