@@ -7,7 +7,7 @@ namespace Latchkey.Protocol;
 public static class OAuthHttp
 {
     /// <summary>RFC 9110 §11.6.1: a 401 names the scheme that would have worked; for clients that is Basic (RFC 6749 §2.3.1).</summary>
-    public const string BasicChallenge = "Basic realm=\"latchkey\", charset=\"UTF-8\"";
+    private const string BasicChallenge = "Basic realm=\"latchkey\", charset=\"UTF-8\"";
 
     private const int MaxFormBytes = 64 * 1024;
 
@@ -51,11 +51,20 @@ public static class OAuthHttp
     /// <summary>RFC 6749 §5.2 error body, with <c>WWW-Authenticate</c> when the status is 401.</summary>
     public static IResult Error(HttpResponse response, OAuthError error)
     {
-        if (error.Status == StatusCodes.Status401Unauthorized)
+        ChallengeIfUnauthorized(response, error.Status);
+        return TypedResults.Json(new OAuthErrorBody(error.Code, error.Description), statusCode: error.Status);
+    }
+
+    /// <summary>
+    /// RFC 6749 §5.2: a 401 from client authentication names the Basic scheme (<see cref="BasicChallenge"/>),
+    /// whatever shape a profile gives the error body.
+    /// </summary>
+    public static void ChallengeIfUnauthorized(HttpResponse response, int status)
+    {
+        if (status == StatusCodes.Status401Unauthorized)
         {
             response.Headers.WWWAuthenticate = BasicChallenge;
         }
-        return TypedResults.Json(new OAuthErrorBody(error.Code, error.Description), statusCode: error.Status);
     }
 }
 

@@ -86,6 +86,37 @@ public sealed class IdentityModelInteropTests(IdentityModelInteropTests.Server l
             Token = token,
         });
 
+    private Task<TokenResponse> RefreshAsync(DiscoveryDocumentResponse disco, TestClient client, string refreshToken, ClientCredentialStyle style) =>
+        _http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = disco.TokenEndpoint,
+            ClientId = client.App.ClientId,
+            ClientSecret = client.Secret,
+            ClientCredentialStyle = style,
+            RefreshToken = refreshToken,
+        });
+
+    private Task<TokenResponse> ClientCredentialsAsync(DiscoveryDocumentResponse disco, TestClient client, string secret, ClientCredentialStyle style) =>
+        _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = disco.TokenEndpoint,
+            ClientId = client.App.ClientId,
+            ClientSecret = secret,
+            ClientCredentialStyle = style,
+        });
+
+    private Task<TokenRevocationResponse> RevokeAsync(DiscoveryDocumentResponse disco, TestClient client, string token, string hint,
+        ClientCredentialStyle style = ClientCredentialStyle.AuthorizationHeader) =>
+        _http.RevokeTokenAsync(new TokenRevocationRequest
+        {
+            Address = disco.RevocationEndpoint,
+            ClientId = client.App.ClientId,
+            ClientSecret = client.Secret,
+            ClientCredentialStyle = style,
+            Token = token,
+            TokenTypeHint = hint,
+        });
+
     private async Task<HttpStatusCode> SessionStatusAsync(string accessToken)
     {
         using var http = Live.CreateClient();
@@ -194,14 +225,7 @@ public sealed class IdentityModelInteropTests(IdentityModelInteropTests.Server l
 
         var first = await RedeemAsync(disco, client, code, verifier, style);
         AssertTokens(first, withRefreshToken: true);
-        var second = await _http.RequestRefreshTokenAsync(new RefreshTokenRequest
-        {
-            Address = disco.TokenEndpoint,
-            ClientId = client.App.ClientId,
-            ClientSecret = client.Secret,
-            ClientCredentialStyle = style,
-            RefreshToken = first.RefreshToken!,
-        });
+        var second = await RefreshAsync(disco, client, first.RefreshToken!, style);
 
         AssertTokens(second, withRefreshToken: true);
         Assert.NotEqual(first.RefreshToken, second.RefreshToken);
@@ -216,13 +240,7 @@ public sealed class IdentityModelInteropTests(IdentityModelInteropTests.Server l
     {
         var (disco, client) = await ArrangeAsync();
 
-        var response = await _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = disco.TokenEndpoint,
-            ClientId = client.App.ClientId,
-            ClientSecret = client.Secret,
-            ClientCredentialStyle = style,
-        });
+        var response = await ClientCredentialsAsync(disco, client, client.Secret!, style);
 
         AssertTokens(response, withRefreshToken: false);
         Assert.Equal(HttpStatusCode.OK, await SessionStatusAsync(response.AccessToken!));
@@ -247,14 +265,7 @@ public sealed class IdentityModelInteropTests(IdentityModelInteropTests.Server l
         Assert.Equal("Bearer", active.TokenType);
         Assert.True(active.Expiration > DateTimeOffset.UtcNow);
 
-        var revoked = await _http.RevokeTokenAsync(new TokenRevocationRequest
-        {
-            Address = disco.RevocationEndpoint,
-            ClientId = client.App.ClientId,
-            ClientSecret = client.Secret,
-            Token = tokens.AccessToken!,
-            TokenTypeHint = "access_token",
-        });
+        var revoked = await RevokeAsync(disco, client, tokens.AccessToken!, "access_token");
         Assert.False(revoked.IsError, revoked.Error);
 
         var inactive = await IntrospectAsync(disco, resourceServer, tokens.AccessToken!);
@@ -310,28 +321,13 @@ public sealed class IdentityModelInteropTests(IdentityModelInteropTests.Server l
         var (code, verifier) = await CodeAsync(client);
         var tokens = await RedeemAsync(disco, client, code, verifier);
 
-        var revoked = await _http.RevokeTokenAsync(new TokenRevocationRequest
-        {
-            Address = disco.RevocationEndpoint,
-            ClientId = client.App.ClientId,
-            ClientSecret = client.Secret,
-            ClientCredentialStyle = style,
-            Token = tokens.RefreshToken!,
-            TokenTypeHint = "refresh_token",
-        });
+        var revoked = await RevokeAsync(disco, client, tokens.RefreshToken!, "refresh_token", style);
 
         Assert.False(revoked.IsError, revoked.Error);
         Assert.Equal(HttpStatusCode.OK, revoked.HttpStatusCode);
         Assert.False((await IntrospectAsync(disco, resourceServer, tokens.AccessToken!)).IsActive);
         Assert.Equal(HttpStatusCode.Unauthorized, await SessionStatusAsync(tokens.AccessToken!));
-        var refreshed = await _http.RequestRefreshTokenAsync(new RefreshTokenRequest
-        {
-            Address = disco.TokenEndpoint,
-            ClientId = client.App.ClientId,
-            ClientSecret = client.Secret,
-            ClientCredentialStyle = style,
-            RefreshToken = tokens.RefreshToken!,
-        });
+        var refreshed = await RefreshAsync(disco, client, tokens.RefreshToken!, style);
         AssertProtocolError(refreshed, HttpStatusCode.BadRequest, "invalid_grant");
     }
 
@@ -364,13 +360,7 @@ public sealed class IdentityModelInteropTests(IdentityModelInteropTests.Server l
     {
         var (disco, client) = await ArrangeAsync();
 
-        var response = await _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = disco.TokenEndpoint,
-            ClientId = client.App.ClientId,
-            ClientSecret = "lksec_wrong",
-            ClientCredentialStyle = style,
-        });
+        var response = await ClientCredentialsAsync(disco, client, "lksec_wrong", style);
 
         // IdentityModel reads only a 400 as a protocol error; any other status is an HTTP error whose body it still
         // parses. RFC 6749 §5.2 makes invalid_client a 401 (with a Basic challenge) when the client tried to authenticate.

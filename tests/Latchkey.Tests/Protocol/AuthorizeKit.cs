@@ -181,6 +181,10 @@ public static partial class AuthorizeKit
     public static Task<int> CodeCountAsync(this LatchkeyTestServer server, long appId) =>
         server.WithDbAsync(db => db.AuthorizationCodes.CountAsync(c => c.AppId == appId));
 
+    /// <summary>How many tokens the app has ever been issued: a refused request adds none.</summary>
+    public static Task<int> TokenCountAsync(this LatchkeyTestServer server, long appId) =>
+        server.WithDbAsync(db => db.Tokens.CountAsync(t => t.AppId == appId));
+
     /// <summary>Redeems a code at the token endpoint with the client's secret and the PKCE verifier.</summary>
     public static async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> RedeemAsync(this LatchkeyTestServer server,
         App app, string secret, string code, string verifier, string redirectUri = Callback)

@@ -5,6 +5,7 @@ using Latchkey.Organizations;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Profiles.FeatureOs;
 using Latchkey.Tests.Portal;
+using Latchkey.Tests.Profiles;
 using Latchkey.Tests.Protocol;
 using ManagementApiKit = Latchkey.Tests.Management.ManagementApiKit;
 using Microsoft.AspNetCore.Identity;

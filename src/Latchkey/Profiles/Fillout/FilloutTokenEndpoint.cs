@@ -2,8 +2,6 @@ using System.Text.Json.Serialization;
 using Latchkey.Configuration;
 using Latchkey.Protocol;
 using Latchkey.Protocol.Token;
-using Latchkey.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -26,20 +24,21 @@ public static class FilloutTokenEndpoint
         return routes;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, TokenFlow flow, LatchkeyDbContext db, Issuer issuer,
+    private static async Task<IResult> HandleAsync(HttpContext http, TokenFlow flow, Issuer issuer,
         IOptions<LatchkeyOptions> options, CancellationToken ct)
     {
         OAuthHttp.NoStore(http.Response);
-        string? authorization = http.Request.Headers.Authorization;
         var (parameters, error) = await FilloutTokenRequest.ReadAsync(http.Request, ct);
-        error ??= RequireGrantFields(parameters!) ?? await RequireFilloutAppAsync(db, authorization, parameters!, ct);
+        error ??= RequireGrantFields(parameters!);
         if (error is not null)
         {
             return OAuthHttp.Error(http.Response, error);
         }
         // Client authentication is RFC 6749 §2.3's, as at the standard endpoint: the body's client_id and
-        // client_secret as the seed sends them, or HTTP Basic.
-        var result = await flow.RunAsync(authorization, WithGrantType(parameters!), ct);
+        // client_secret as the seed sends them, or HTTP Basic. Only Fillout apps, checked before the code is touched:
+        // this response has no room for the refresh token and expiry other profiles issue, so their codes are
+        // redeemed at POST /oauth/token.
+        var result = await flow.RunAsync(http.Request.Headers.Authorization, WithGrantType(parameters!), ProfileName.Fillout, ct);
         return result.Error is { } grantError
             ? OAuthHttp.Error(http.Response, grantError)
             : TypedResults.Json(new FilloutTokenResponse(result.Tokens!.AccessToken, BaseUrl(options.Value.Fillout, issuer, http.Request)));
@@ -54,20 +53,6 @@ public static class FilloutTokenEndpoint
         : parameters["redirect_uri"] is null ? OAuthError.InvalidRequest("The redirect_uri field is missing: send the one the authorization request had.")
         : parameters["grant_type"] is { } grant && grant != GrantType ? OAuthError.UnsupportedGrantType($"This endpoint only redeems codes (grant_type={GrantType}); refresh tokens do not exist in this profile.")
         : null;
-
-    /// <summary>
-    /// Only apps of the Fillout profile: this response has no room for the refresh token and expiry other profiles
-    /// issue, so their codes are redeemed at <c>POST /oauth/token</c>. Checked before the code is touched. An unknown
-    /// client_id passes here and fails client authentication.
-    /// </summary>
-    private static async Task<OAuthError?> RequireFilloutAppAsync(LatchkeyDbContext db, string? authorization, OAuthParameters parameters, CancellationToken ct)
-    {
-        var clientId = parameters["client_id"] ?? BasicCredentials.Parse(authorization).Id;
-        var profile = await db.Apps.AsNoTracking().Where(a => a.ClientId == clientId).Select(a => (ProfileName?)a.Profile).SingleOrDefaultAsync(ct);
-        return profile is null or ProfileName.Fillout
-            ? null
-            : OAuthError.UnauthorizedClient($"This app uses the {profile.Value.ToWire()} profile; redeem its codes at POST /oauth/token.");
-    }
 
     private static OAuthParameters WithGrantType(OAuthParameters parameters) =>
         parameters["grant_type"] is not null

@@ -106,10 +106,7 @@ public static class FubTokenEndpoint
     /// <summary>FUB's legacy error envelope; a 401 names the Basic scheme it wants (RFC 6749 §5.2).</summary>
     private static JsonHttpResult<FubLegacyError> Refuse(HttpResponse response, Refusal refusal)
     {
-        if (refusal.Status == StatusCodes.Status401Unauthorized)
-        {
-            response.Headers.WWWAuthenticate = OAuthHttp.BasicChallenge;
-        }
+        OAuthHttp.ChallengeIfUnauthorized(response, refusal.Status);
         return TypedResults.Json(refusal.Body, statusCode: refusal.Status);
     }
 

@@ -90,10 +90,7 @@ public sealed class OnboardbaseTokenDialect(LatchkeyDbContext db, TokenFlow flow
 
     private static JsonHttpResult<OnboardbaseTokenResponse> Failure(HttpResponse response, OAuthError error)
     {
-        if (error.Status == StatusCodes.Status401Unauthorized)
-        {
-            response.Headers.WWWAuthenticate = OAuthHttp.BasicChallenge;
-        }
+        OAuthHttp.ChallengeIfUnauthorized(response, error.Status);
         return TypedResults.Json(new OnboardbaseTokenResponse(null, [OnboardbaseError.For(error)]), statusCode: error.Status);
     }
 }

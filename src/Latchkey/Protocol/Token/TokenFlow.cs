@@ -21,8 +21,9 @@ public sealed class TokenFlow(ClientAuthenticator clients, IEnumerable<IGrant> g
         {
             return clientError;
         }
-        // RFC 6749 §5.2 unauthorized_client: a profile's legacy wire form (FUB's codes and refresh tokens in a
-        // query string) is for the apps written against it; every app keeps the standard endpoint.
+        // RFC 6749 §5.2 unauthorized_client: a profile's own wire form (FUB's legacy GET, Fillout's accessToken) is
+        // for the apps written against it; every app keeps the standard endpoint. After client authentication, so an
+        // unauthenticated caller learns nothing about an app's profile; before the grant, so nothing is consumed.
         if (onlyProfile is { } profile && client!.App.Profile != profile)
         {
             return OAuthError.UnauthorizedClient($"This token endpoint serves {profile.ToWire()} apps only; use POST /oauth/token.");

@@ -1,7 +1,6 @@
 using Latchkey.Organizations;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tokens;
-using Microsoft.AspNetCore.Identity;
 
 namespace Latchkey.Tests.Profiles.FeatureOs;
 
@@ -16,8 +15,7 @@ public sealed class FeatureOsFlowTests
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task DocumentedFlow_RegisterAuthorizeConsentExchangeUseRefreshUninstall(DatabaseKind kind)
     {
-        await using var server = await LatchkeyTestServer.StartAsync(kind,
-            services: s => s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1));
+        await using var server = await ProfileKit.StartAsync(profile: null, kind: kind);
         var developer = await server.SignedInAsync(OrganizationRole.Admin, await server.OrganizationAsync("Acme Integrations"));
         var connecting = await server.SignedInAsync(OrganizationRole.Admin, await server.OrganizationAsync("Feedback Hub"));
 

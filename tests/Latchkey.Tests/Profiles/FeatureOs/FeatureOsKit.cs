@@ -3,7 +3,6 @@ using System.Text.Json;
 using Latchkey.Organizations;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Portal;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,11 +11,7 @@ namespace Latchkey.Tests.Profiles.FeatureOs;
 /// <summary>A FeatureOS deployment for a test class, with PBKDF2 cut to one iteration: the tests sign many users in.</summary>
 public sealed class FeatureOsServer : ClockedServer
 {
-    protected override Task<LatchkeyTestServer> StartAsync(ManualClock clock) => LatchkeyTestServer.StartAsync(services: s =>
-    {
-        s.AddSingleton<TimeProvider>(clock);
-        s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
-    });
+    protected override Task<LatchkeyTestServer> StartAsync(ManualClock clock) => ProfileKit.StartAsync(profile: null, clock);
 }
 
 /// <summary>A signed-in FeatureOS user: a cookie client, as the FeatureOS frontend calls the API with the user's session.</summary>
@@ -177,6 +172,4 @@ public static class FeatureOsKit
         QueryHelpers.ParseQuery(new Uri(redirectTo).Query).ToDictionary(p => p.Key, p => p.Value.ToString());
 
     public static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
-
-    public static string[] Strings(this JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Latchkey.Apps;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Protocol;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,19 +39,12 @@ public static class FilloutKit
     public static Task<LatchkeyTestServer> StartAsync(TimeProvider? clock = null, DatabaseKind kind = DatabaseKind.Sqlite,
         Dictionary<string, string?>? settings = null)
     {
-        var all = new Dictionary<string, string?> { ["Latchkey:Profile"] = "fillout", ["Latchkey:Fillout:BaseUrl"] = BaseUrl };
+        var all = new Dictionary<string, string?> { ["Latchkey:Fillout:BaseUrl"] = BaseUrl };
         foreach (var (key, value) in settings ?? [])
         {
             all[key] = value;
         }
-        return LatchkeyTestServer.StartAsync(kind, all, services =>
-        {
-            services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
-            if (clock is not null)
-            {
-                services.AddSingleton(clock);
-            }
-        });
+        return ProfileKit.StartAsync("fillout", clock, kind, all);
     }
 
     /// <summary>An app of the deployment's profile (or <paramref name="profile"/>) with two redirect URIs and, as Fillout documents, no scopes.</summary>
@@ -132,7 +124,4 @@ public static class FilloutKit
         Assert.False(string.IsNullOrWhiteSpace(result.Body.GetProperty("error_description").GetString()));
         Assert.Equal("no-store", result.Response.Headers.CacheControl?.ToString());
     }
-
-    public static Task<int> TokenCountAsync(this LatchkeyTestServer server, long appId) =>
-        server.WithDbAsync(db => db.Tokens.CountAsync(t => t.AppId == appId));
 }

@@ -324,6 +324,21 @@ public sealed class FilloutTokenEndpointTests(FilloutServer shared) : IClassFixt
         Assert.True(body.TryGetProperty("refresh_token", out _));
     }
 
+    /// <summary>The profile check comes after client authentication: without the secret, nothing says what profile an app has.</summary>
+    [Fact]
+    public async Task AnotherProfilesApp_WithAWrongSecret_IsInvalidClient_NotUnauthorizedClient()
+    {
+        var app = await Server.FilloutAppAsync(Latchkey.Profiles.ProfileName.Standard);
+        var owner = await Server.PersonAsync();
+        var code = await owner.ApproveAsync(app);
+
+        var fields = SeedFields(app, code);
+        fields["client_secret"] = TokenCodec.Mint(TokenPrefixes.Default.ClientSecret);
+
+        AssertError(HttpStatusCode.Unauthorized, "invalid_client", await PostJsonAsync(fields));
+        Assert.Equal(0, await Server.TokenCountAsync(app.App.Id));
+    }
+
     private Task<bool> LiveAtClockAsync(string token) =>
         Server.WithScopeAsync(async services =>
             await services.GetRequiredService<TokenLookup>().FindAsync(token, null, default) is { } found

@@ -1,12 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Latchkey.Configuration;
 using Latchkey.Management;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Portal;
 using Latchkey.Tests.Protocol;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,18 +45,7 @@ public static class FubKit
 
     public static Task<LatchkeyTestServer> StartAsync(ManualClock clock, DatabaseKind kind = DatabaseKind.Sqlite,
         IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
-        LatchkeyTestServer.StartAsync(kind,
-            new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
-            {
-                [$"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.Profile)}"] = "fub",
-            },
-            s =>
-            {
-                s.AddSingleton<TimeProvider>(clock);
-                // One PBKDF2 iteration: users sign in in every test, and the real cost proves nothing here.
-                s.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
-                services?.Invoke(s);
-            });
+        ProfileKit.StartAsync("fub", clock, kind, settings, services);
 
     /// <summary>Seed 000: a Registered System creates the app with <c>POST /v1/oauthApps</c> and the seed's body.</summary>
     public static async Task<FubApp> CreateAppAsync(this LatchkeyTestServer server)
@@ -186,6 +173,4 @@ public static class FubKit
     /// <summary>How many tokens the app has ever been issued: a refused request adds none.</summary>
     public static Task<int> TokenCountAsync(this LatchkeyTestServer server, FubApp app) =>
         server.WithDbAsync(db => db.Tokens.CountAsync(t => db.Apps.Any(a => a.Id == t.AppId && a.ClientId == app.ClientId)));
-
-    public static string[] Strings(this JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 }

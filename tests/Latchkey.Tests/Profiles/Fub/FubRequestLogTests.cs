@@ -1,5 +1,4 @@
 using System.Text;
-using Latchkey.Hosting;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Portal;
 using Latchkey.Tests.Protocol;
@@ -14,24 +13,11 @@ namespace Latchkey.Tests.Profiles.Fub;
 /// </summary>
 public sealed partial class FubRequestLogTests
 {
-    /// <summary>Configuration doing its best to log everything, the framework's request log included, to the recorder.</summary>
-    private static readonly Dictionary<string, string?> LogEverything = new()
-    {
-        ["Logging:LogLevel:Default"] = "Trace",
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
-        [$"Logging:LogLevel:{CredentialSafeLogging.RequestLogCategory}"] = "Trace",
-        ["Logging:Recorder:LogLevel:Default"] = "Trace",
-        [$"Logging:Recorder:LogLevel:{CredentialSafeLogging.RequestLogCategory}"] = "Trace",
-        ["Logging:Recorder:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostic*s"] = "Trace",
-        // The console would print all of it into the test output; its own filters are not what is tested.
-        ["Logging:Console:LogLevel:Default"] = "None",
-    };
-
     [Fact]
     public async Task WholeFubFlow_AtTrace_LeavesNoCodeTokenOrSecretInAnyLog()
     {
         var recorder = new RecordingLoggerProvider();
-        await using var server = await StartAsync(new ManualClock(), settings: LogEverything,
+        await using var server = await StartAsync(new ManualClock(), settings: CredentialLogKit.LogEverything,
             services: s => s.AddSingleton<ILoggerProvider>(recorder));
         using var http = server.CreateClient();
         List<string> secrets = [PortalBrowser.Password];
@@ -66,24 +52,8 @@ public sealed partial class FubRequestLogTests
         // The disconnect.
         Assert.Equal(HttpStatusCode.OK, (await http.RevokeAccessAsync(rfcAccess, app.System.Name, app.SystemKey)).Status);
 
-        var records = recorder.Records.ToList();
-        AssertTheRecorderSawTheRequests(records);
-        // Each whole value, and its last 20 characters alone in case a prefix were ever cut off before logging.
-        var leaks = (
-            from secret in secrets
-            from record in records
-            where record.Text.Contains(secret, StringComparison.Ordinal) || record.Text.Contains(secret[^20..], StringComparison.Ordinal)
-            select $"{record.Category} ({record.Level}): {record.Text.Split('\n')[0]}").Distinct().ToList();
-        Assert.True(leaks.Count == 0, "Secrets in the logs:\n" + string.Join("\n", leaks));
-    }
-
-    /// <summary>The test proves something only if the recorder got the logs: Trace and Debug entries, about these very requests.</summary>
-    private static void AssertTheRecorderSawTheRequests(List<LogRecord> records)
-    {
-        Assert.Contains(records, r => r.Level == LogLevel.Trace);
-        Assert.Contains(records, r => r.Level == LogLevel.Debug && r.Text.Contains("/oauth/token", StringComparison.Ordinal));
-        Assert.Contains(records, r => r.Text.Contains("/v1/oauthApps/revokeAccess", StringComparison.Ordinal));
-        Assert.DoesNotContain(records, r => r.Category == CredentialSafeLogging.RequestLogCategory && r.Level < LogLevel.Warning);
+        Assert.Contains(recorder.Records, r => r.Text.Contains("/v1/oauthApps/revokeAccess", StringComparison.Ordinal));
+        CredentialLogKit.AssertNoSecretLogged(recorder, "/oauth/token", secrets);
     }
 
     /// <summary>The recorder and the configuration above do record what is logged: the guard, not a deaf sink, keeps the secrets out.</summary>
@@ -91,7 +61,7 @@ public sealed partial class FubRequestLogTests
     public async Task Recorder_SeesWhatIsLogged_AtEveryLevel()
     {
         var recorder = new RecordingLoggerProvider();
-        await using var server = await StartAsync(new ManualClock(), settings: LogEverything,
+        await using var server = await StartAsync(new ManualClock(), settings: CredentialLogKit.LogEverything,
             services: s => s.AddSingleton<ILoggerProvider>(recorder));
 
         var probe = server.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Probe");

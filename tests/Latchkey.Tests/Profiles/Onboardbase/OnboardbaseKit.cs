@@ -4,7 +4,6 @@ using Latchkey.Organizations;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Portal;
 using Latchkey.Tests.Protocol;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Profiles.Onboardbase;
@@ -31,13 +30,7 @@ public static partial class OnboardbaseKit
     public const string SeedState = "\"{\"hi\":\"there\"}\"";
 
     public static Task<LatchkeyTestServer> StartAsync(DatabaseKind kind, TimeProvider clock, params (string Key, string Value)[] settings) =>
-        LatchkeyTestServer.StartAsync(kind,
-            new Dictionary<string, string?>(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))) { ["Latchkey:Profile"] = "onboardbase" },
-            services =>
-            {
-                services.AddSingleton(clock);
-                services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1);
-            });
+        ProfileKit.StartAsync("onboardbase", clock, kind, settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
 
     /// <summary>Seed 003, "Generating an Authorization Code Link": the link exactly as the seed writes it, unencoded quotes and all.</summary>
     public static string AuthorizationLink(string clientId, string redirectUri = RedirectUrl, string scopes = "'read.secrets,read.projects'", string state = SeedState) =>
@@ -141,9 +134,6 @@ public static partial class OnboardbaseKit
         request.Headers.Add("API_KEY", apiKey);
         return http.SendAsync(request, TestContext.Current.CancellationToken);
     }
-
-    public static Task<int> TokenCountAsync(this LatchkeyTestServer server, long appId) =>
-        server.WithDbAsync(db => db.Tokens.CountAsync(t => t.AppId == appId));
 
     [GeneratedRegex("<input type=\"checkbox\" name=\"Form.Scopes\" value=\"([^\"]+)\"")]
     private static partial Regex ScopeBox();

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tests.Portal;
+using Latchkey.Tests.Protocol;
 using Latchkey.Tokens;
 using Microsoft.EntityFrameworkCore;
 using static Latchkey.Tests.Profiles.Onboardbase.OnboardbaseKit;
