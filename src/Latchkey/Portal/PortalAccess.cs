@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Latchkey.Accounts;
 using Latchkey.Apps;
+using Latchkey.Installations;
 using Latchkey.Organizations;
 using Microsoft.AspNetCore.Identity;
 
@@ -8,11 +9,13 @@ namespace Latchkey.Portal;
 
 /// <summary>
 /// What the signed-in user may see and change in the developer portal. Every member sees the apps of
-/// their organizations; only admins and owners create, edit, rotate or delete them. Apps are looked up
-/// through <see cref="AppRegistry"/> one of the user's organizations at a time, so tenant isolation
-/// (DESIGN.md rule 7) holds here for the same reason it holds everywhere else.
+/// their organizations; only admins and owners create, edit, rotate or delete them, and see and uninstall what is
+/// installed. Apps and installations are looked up through <see cref="AppRegistry"/> and <see cref="InstallationDirectory"/>
+/// one of the user's organizations at a time, so tenant isolation (DESIGN.md rule 7) holds here for the same reason
+/// it holds everywhere else.
 /// </summary>
-public sealed class PortalAccess(OrganizationDirectory organizations, AppRegistry apps, UserManager<User> users)
+public sealed class PortalAccess(OrganizationDirectory organizations, AppRegistry apps, InstallationDirectory installations,
+    UserManager<User> users)
 {
     public async Task<IReadOnlyList<PortalMembership>> MembershipsAsync(ClaimsPrincipal user, CancellationToken ct)
     {
@@ -48,6 +51,23 @@ public sealed class PortalAccess(OrganizationDirectory organizations, AppRegistr
             { Membership.CanManageApps: false } => (null, StatusCodes.Status403Forbidden),
             var found => (found, 0),
         };
+
+    /// <summary>
+    /// The installation in one of the user's organizations, live or revoked, when they may manage that organization's
+    /// installations; otherwise the status to refuse with: 404 when it is in none of them, 403 for a plain member.
+    /// </summary>
+    public async Task<(InstallationView? Installation, int Refusal)> FindManageableInstallationAsync(ClaimsPrincipal user,
+        Guid installationId, CancellationToken ct)
+    {
+        foreach (var membership in await MembershipsAsync(user, ct))
+        {
+            if (await installations.FindInOrganizationAsync(membership.Organization.Id, installationId, ct) is { } installation)
+            {
+                return membership.CanManageInstallations ? (installation, 0) : (null, StatusCodes.Status403Forbidden);
+            }
+        }
+        return (null, StatusCodes.Status404NotFound);
+    }
 }
 
 /// <summary>One organization the user belongs to, with their role there.</summary>

@@ -26,24 +26,13 @@ public sealed record WebhookResponse(
     [property: JsonPropertyName("enabled")] bool Enabled,
     [property: JsonPropertyName("disabled_at")] DateTimeOffset? DisabledAt,
     [property: JsonPropertyName("disabled_reason")] string? DisabledReason,
-    [property: JsonPropertyName("signing_secrets")] IReadOnlyList<SigningSecretResponse> SigningSecrets);
-
-/// <summary>A signing secret's public facts. <c>expires_at</c> is null for the current one.</summary>
-public sealed record SigningSecretResponse(
-    [property: JsonPropertyName("id")] long Id,
-    [property: JsonPropertyName("hint")] string Hint,
-    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt)
-{
-    public static SigningSecretResponse From(WebhookSigningSecret secret) =>
-        new(secret.Id, secret.Hint, Timestamps.Wire(secret.CreatedAt), secret.ExpiresAt is { } expires ? Timestamps.Wire(expires) : null);
-}
+    [property: JsonPropertyName("signing_secrets")] IReadOnlyList<SecretResponse> SigningSecrets);
 
 /// <summary>A new signing secret, shown this once, and the one that keeps signing beside it until its <c>expires_at</c>.</summary>
 public sealed record RotatedSigningSecretResponse(
     [property: JsonPropertyName("webhook_secret")] string WebhookSecret,
-    [property: JsonPropertyName("secret")] SigningSecretResponse Secret,
-    [property: JsonPropertyName("previous_secret")] SigningSecretResponse? PreviousSecret);
+    [property: JsonPropertyName("secret")] SecretResponse Secret,
+    [property: JsonPropertyName("previous_secret")] SecretResponse? PreviousSecret);
 
 /// <summary>One delivery in the log: the event, its state, and every attempt.</summary>
 public sealed record DeliveryResponse(

@@ -48,17 +48,17 @@ public sealed class WebhookSigningSecrets(LatchkeyDbContext db, IDataProtectionP
         return issued;
     }
 
-    /// <summary>The app's live secrets, newest first, tracked (rotation changes them).</summary>
-    public async Task<IReadOnlyList<WebhookSigningSecret>> LiveAsync(long appId, DateTimeOffset now, CancellationToken ct) =>
-        [.. (await db.Set<WebhookSigningSecret>().Where(s => s.AppId == appId).OrderByDescending(s => s.Id).ToListAsync(ct))
-            .Where(s => s.IsLiveAt(now))];
-
     /// <summary>The key bytes of each live secret, to sign a delivery with.</summary>
     public async Task<IReadOnlyList<byte[]>> SigningKeysAsync(long appId, DateTimeOffset now, CancellationToken ct) =>
         [.. (await LiveAsync(appId, now, ct)).Select(s => KeyOf(_protector.Unprotect(s.Protected)))];
 
     /// <summary>Standard Webhooks: the key is the base64 part after <c>whsec_</c>.</summary>
     public static byte[] KeyOf(string secret) => Convert.FromBase64String(secret[Prefix.Length..]);
+
+    /// <summary>The app's live secrets, newest first, tracked (rotation changes them).</summary>
+    private async Task<IReadOnlyList<WebhookSigningSecret>> LiveAsync(long appId, DateTimeOffset now, CancellationToken ct) =>
+        [.. (await db.Set<WebhookSigningSecret>().Where(s => s.AppId == appId).OrderByDescending(s => s.Id).ToListAsync(ct))
+            .Where(s => s.IsLiveAt(now))];
 
     private IssuedSigningSecret Mint(App? app, long appId)
     {

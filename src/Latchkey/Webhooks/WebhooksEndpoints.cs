@@ -4,17 +4,18 @@ using Latchkey.Management.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using static Latchkey.Management.Api.AppsEndpoints;
 
 namespace Latchkey.Webhooks;
 
 /// <summary>
 /// The management API's webhook routes: <c>POST /api/v1/events</c> publishes an event for the caller's organization, and
 /// under <c>/api/v1/apps/{client_id}/webhook</c> an app's owner sees and steers its deliveries. Apps are found through
-/// <see cref="AppRegistry.FindAsync"/> with the caller's organization, so another organization's app is a 404 (DESIGN.md rule 7).
+/// <see cref="AppRegistry.FindAsync"/> with the caller's organization, so another organization's app is a 404 (DESIGN.md rule 7),
+/// the same 404 as on the app's own routes (<see cref="AppsEndpoints.AppNotFound"/>).
 /// </summary>
 public static class WebhooksEndpoints
 {
-    private const string ClientIdRoute = "client_id";
     private const string DeliveryIdRoute = "delivery_id";
     private const string Webhook = $"/apps/{{{ClientIdRoute}}}/webhook";
     private const string Delivery = $"{Webhook}/deliveries/{{{DeliveryIdRoute}}}";
@@ -98,7 +99,7 @@ public static class WebhooksEndpoints
         var issued = await registry.RotateWebhookSecretAsync(app, ct);
         var previous = (await log.SecretsAsync(app.Id, ct)).FirstOrDefault(s => s.Id != issued.Row.Id);
         return TypedResults.Created((string?)null, new RotatedSigningSecretResponse(issued.Plaintext,
-            SigningSecretResponse.From(issued.Row), previous is null ? null : SigningSecretResponse.From(previous)));
+            SecretResponse.From(issued.Row), previous is null ? null : SecretResponse.From(previous)));
     }
 
     private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> EnableAsync(
@@ -184,11 +185,8 @@ public static class WebhooksEndpoints
         var secrets = await log.SecretsAsync(app.Id, ct);
         return new WebhookResponse(app.WebhookUrl, app.WebhookEvents, subscription?.DisabledAt is null,
             subscription?.DisabledAt is { } disabled ? Timestamps.Wire(disabled) : null, subscription?.DisabledReason,
-            [.. secrets.Select(SigningSecretResponse.From)]);
+            [.. secrets.Select(SecretResponse.From)]);
     }
-
-    private static ProblemHttpResult AppNotFound(string clientId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"This organization has no app '{clientId}'.");
 
     private static ProblemHttpResult DeliveryNotFound(string deliveryId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"The app has no delivery '{deliveryId}'.");

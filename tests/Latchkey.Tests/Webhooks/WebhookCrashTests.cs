@@ -13,13 +13,10 @@ public sealed class WebhookCrashTests
 {
     private const int Events = 30;
 
-    private static readonly Dictionary<string, string> Environment = new()
-    {
-        ["Latchkey__Webhooks__AllowLoopback"] = "true",
-        ["Latchkey__Webhooks__AttemptTimeout"] = "00:00:01",
-        ["Latchkey__Webhooks__MaxConcurrentPerEndpoint"] = "1",
-        ["Latchkey__Webhooks__PollInterval"] = "00:00:00.100",
-    };
+    private static readonly Dictionary<string, string> Environment = WebhookServer.Environment(
+        ("Latchkey:Webhooks:AttemptTimeout", "00:00:01"),
+        ("Latchkey:Webhooks:MaxConcurrentPerEndpoint", "1"),
+        ("Latchkey:Webhooks:PollInterval", "00:00:00.100"));
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task KillNine_WithEventsQueued_RestartDeliversEveryAcceptedEvent(DatabaseKind kind)

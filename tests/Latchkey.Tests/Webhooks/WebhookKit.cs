@@ -9,6 +9,7 @@ namespace Latchkey.Tests.Webhooks;
 /// <summary>
 /// One server for a test class, on a <see cref="ManualClock"/>, with delivery to loopback turned on (it is off by
 /// default) and a quick poll, and a <see cref="WebhookReceiver"/> beside it. Tests arrange their own organizations and apps.
+/// The same settings start real processes (<see cref="Environment"/>).
 /// </summary>
 public sealed class WebhookServer : IAsyncLifetime
 {
@@ -31,6 +32,10 @@ public sealed class WebhookServer : IAsyncLifetime
         }
         return settings;
     }
+
+    /// <summary><see cref="Settings"/> as environment variables, for a real <c>latchkey serve</c> process.</summary>
+    public static Dictionary<string, string> Environment(params (string Key, string Value)[] more) =>
+        Settings(more).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
 
     public async ValueTask InitializeAsync()
     {

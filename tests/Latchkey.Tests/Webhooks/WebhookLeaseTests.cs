@@ -13,11 +13,7 @@ public sealed class WebhookLeaseTests
 {
     private const int Events = 40;
 
-    private static readonly Dictionary<string, string> Environment = new()
-    {
-        ["Latchkey__Webhooks__AllowLoopback"] = "true",
-        ["Latchkey__Webhooks__PollInterval"] = "00:00:00.010",
-    };
+    private static readonly Dictionary<string, string> Environment = WebhookServer.Environment(("Latchkey:Webhooks:PollInterval", "00:00:00.010"));
 
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task TwoProcessesOnOneDatabase_SendEachAttemptOnce(DatabaseKind kind)

@@ -91,6 +91,12 @@ public sealed class WebhookPortalTests(WebhookServer fixture) : IClassFixture<We
         {
             Assert.Equal(HttpStatusCode.Forbidden, forMember.StatusCode);
         }
+        // Another organization's owner: the installation is not theirs, and looks like none at all (DESIGN.md rule 7).
+        var outsider = await PortalBrowser.SignedInAsync(Server, (await Server.OrganizationAsync()).Id, OrganizationRole.Owner);
+        using (var forOutsider = await outsider.GetAsync(page))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, forOutsider.StatusCode);
+        }
 
         var api = $"/api/v1/installations/{subscriber.InstallationId}/webhook-deliveries";
         using var listed = await subscriber.Api.GetAsync(api, Ct);

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Latchkey.Apps;
 using Latchkey.Profiles;
+using Latchkey.Webhooks;
 
 namespace Latchkey.Management.Api;
 
@@ -51,15 +52,20 @@ public record AppResponse
     };
 }
 
-/// <summary>A secret's public facts: which one it is and how long it lives. <c>expires_at</c> is null for the current secret.</summary>
+/// <summary>A secret's public facts, a client secret's or a webhook signing secret's: which one it is and how long it
+/// lives. <c>expires_at</c> is null for the current secret.</summary>
 public sealed record SecretResponse(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("hint")] string Hint,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt)
 {
-    public static SecretResponse From(ClientSecret secret) =>
-        new(secret.Id, secret.Hint, Timestamps.Wire(secret.CreatedAt), secret.ExpiresAt is { } expires ? Timestamps.Wire(expires) : null);
+    public static SecretResponse From(ClientSecret secret) => From(secret.Id, secret.Hint, secret.CreatedAt, secret.ExpiresAt);
+
+    public static SecretResponse From(WebhookSigningSecret secret) => From(secret.Id, secret.Hint, secret.CreatedAt, secret.ExpiresAt);
+
+    private static SecretResponse From(long id, string hint, DateTimeOffset createdAt, DateTimeOffset? expiresAt) =>
+        new(id, hint, Timestamps.Wire(createdAt), expiresAt is { } expires ? Timestamps.Wire(expires) : null);
 }
 
 /// <summary>The answer to creating an app: the app, for a confidential client its secret, and its webhook signing

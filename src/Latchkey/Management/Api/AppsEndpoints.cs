@@ -11,7 +11,8 @@ namespace Latchkey.Management.Api;
 /// </summary>
 public static class AppsEndpoints
 {
-    private const string ClientIdRoute = "client_id";
+    /// <summary>The route value naming an app; the webhook routes under an app use it too.</summary>
+    internal const string ClientIdRoute = "client_id";
     private const string SecretIdRoute = "secret_id";
 
     public static RouteGroupBuilder MapAppsEndpoints(this RouteGroupBuilder api)
@@ -161,7 +162,8 @@ public static class AppsEndpoints
 
     private static string Location(string clientId) => $"{ManagementApi.Prefix}/apps/{Uri.EscapeDataString(clientId)}";
 
-    private static ProblemHttpResult AppNotFound(string clientId) =>
+    /// <summary>Another organization's app and a missing one answer the same (DESIGN.md rule 7); the webhook routes too.</summary>
+    internal static ProblemHttpResult AppNotFound(string clientId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"This organization has no app '{clientId}'.");
 
     private static Dictionary<string, string[]> Errors(IReadOnlyDictionary<string, string[]> errors) => new(errors);

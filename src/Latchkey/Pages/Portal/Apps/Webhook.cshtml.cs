@@ -29,12 +29,21 @@ public sealed class WebhookModel(PortalAccess access, AppRegistry registry, Webh
     [TempData]
     public string? Notice { get; set; }
 
-    public async Task<IActionResult> OnGetAsync([FromRoute] string clientId, CancellationToken ct) =>
-        await LoadAsync(clientId, ct) ?? Page();
+    public async Task<IActionResult> OnGetAsync([FromRoute] string clientId, CancellationToken ct)
+    {
+        if (await FindAsync(clientId, ct) is { } refusal)
+        {
+            return refusal;
+        }
+        Subscription = await log.SubscriptionAsync(App.Id, ct);
+        Secrets = await log.SecretsAsync(App.Id, ct);
+        Deliveries = await log.ListAsync(App.Id, null, PageSize, ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostRotateAsync([FromRoute] string clientId, CancellationToken ct)
     {
-        if (await LoadAsync(clientId, ct) is { } refusal)
+        if (await FindAsync(clientId, ct) is { } refusal)
         {
             return refusal;
         }
@@ -47,7 +56,7 @@ public sealed class WebhookModel(PortalAccess access, AppRegistry registry, Webh
 
     public async Task<IActionResult> OnPostEnableAsync([FromRoute] string clientId, CancellationToken ct)
     {
-        if (await LoadAsync(clientId, ct) is { } refusal)
+        if (await FindAsync(clientId, ct) is { } refusal)
         {
             return refusal;
         }
@@ -58,7 +67,7 @@ public sealed class WebhookModel(PortalAccess access, AppRegistry registry, Webh
 
     public async Task<IActionResult> OnPostRedeliverAsync([FromRoute] string clientId, string deliveryId, CancellationToken ct)
     {
-        if (await LoadAsync(clientId, ct) is { } refusal)
+        if (await FindAsync(clientId, ct) is { } refusal)
         {
             return refusal;
         }
@@ -72,8 +81,9 @@ public sealed class WebhookModel(PortalAccess access, AppRegistry registry, Webh
         return Back(clientId);
     }
 
-    /// <returns>Null when the user may manage the app, now in <see cref="App"/> with its webhook state; otherwise the refusal.</returns>
-    private async Task<IActionResult?> LoadAsync(string clientId, CancellationToken ct)
+    /// <returns>Null when the user may manage the app, now in <see cref="App"/>; otherwise the refusal. The webhook's state is
+    /// read by GET alone: every POST redirects back to it, or shows only a new secret.</returns>
+    private async Task<IActionResult?> FindAsync(string clientId, CancellationToken ct)
     {
         var (found, refusal) = await access.FindManageableAppAsync(User, clientId, ct);
         if (found is null)
@@ -81,9 +91,6 @@ public sealed class WebhookModel(PortalAccess access, AppRegistry registry, Webh
             return StatusCode(refusal);
         }
         App = found.App;
-        Subscription = await log.SubscriptionAsync(App.Id, ct);
-        Secrets = await log.SecretsAsync(App.Id, ct);
-        Deliveries = await log.ListAsync(App.Id, null, PageSize, ct);
         return null;
     }
 

@@ -36,18 +36,12 @@ public sealed class UninstallModel(PortalAccess access, InstallationDirectory di
     /// <returns>Null when the user may uninstall it, now in <see cref="Installation"/>; otherwise the refusal to send.</returns>
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken ct)
     {
-        foreach (var membership in await access.MembershipsAsync(User, ct))
+        var (found, refusal) = await access.FindManageableInstallationAsync(User, id, ct);
+        if (found is null)
         {
-            if (await directory.FindInOrganizationAsync(membership.Organization.Id, id, ct) is { } installation)
-            {
-                if (!membership.CanManageInstallations)
-                {
-                    return StatusCode(StatusCodes.Status403Forbidden);
-                }
-                Installation = installation;
-                return null;
-            }
+            return StatusCode(refusal);
         }
-        return NotFound();
+        Installation = found;
+        return null;
     }
 }

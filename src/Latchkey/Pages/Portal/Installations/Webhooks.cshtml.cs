@@ -11,7 +11,7 @@ namespace Latchkey.Pages.Portal.Installations;
 /// and the attempts. The app's own endpoint answers (response excerpts) are the app developer's, so they are not shown
 /// here. Looked up among the user's own organizations on every request, as on the uninstall page.
 /// </summary>
-public sealed class WebhooksModel(PortalAccess access, InstallationDirectory directory, WebhookLog log) : PageModel
+public sealed class WebhooksModel(PortalAccess access, WebhookLog log) : PageModel
 {
     public const int PageSize = 50;
 
@@ -21,19 +21,13 @@ public sealed class WebhooksModel(PortalAccess access, InstallationDirectory dir
 
     public async Task<IActionResult> OnGetAsync([FromRoute] Guid id, CancellationToken ct)
     {
-        foreach (var membership in await access.MembershipsAsync(User, ct))
+        var (found, refusal) = await access.FindManageableInstallationAsync(User, id, ct);
+        if (found is null)
         {
-            if (await directory.FindInOrganizationAsync(membership.Organization.Id, id, ct) is { } installation)
-            {
-                if (!membership.CanManageInstallations)
-                {
-                    return StatusCode(StatusCodes.Status403Forbidden);
-                }
-                Installation = installation;
-                Deliveries = await log.ListForInstallationAsync(id, PageSize, ct);
-                return Page();
-            }
+            return StatusCode(refusal);
         }
-        return NotFound();
+        Installation = found;
+        Deliveries = await log.ListForInstallationAsync(id, PageSize, ct);
+        return Page();
     }
 }
