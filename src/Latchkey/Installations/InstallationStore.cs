@@ -73,8 +73,8 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock, 
         {
             // Stamped now, after the row lock was waited for: the feed's resume window counts from the stamp to the commit.
             db.Revocations.Add(Revocation.OfInstallation(installationId, clock.GetUtcNow()));
+            await webhooks.AppUninstalledAsync(installationId, ct);
         }
-        await webhooks.AppUninstalledAsync(installationId, revoked == 1, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return revoked == 1;

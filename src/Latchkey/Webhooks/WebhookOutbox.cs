@@ -9,8 +9,9 @@ namespace Latchkey.Webhooks;
 
 /// <summary>
 /// Puts events in the outbox (<see cref="WebhookDelivery"/>), one row per installation that subscribed to the event and
-/// was granted it. Latchkey's own events are added to the caller's context inside the transaction of the change they
-/// report, so the change and its event commit together or not at all; the delivery worker sends them afterwards.
+/// was granted it. Latchkey's own events are added to the caller's context, unsaved, inside the transaction of the change
+/// they report: the caller saves them with the change, so both commit together or not at all; the delivery worker sends
+/// them afterwards.
 /// </summary>
 public sealed class WebhookOutbox(LatchkeyDbContext db, TimeProvider clock, WebhookSignal signal)
 {
@@ -29,12 +30,11 @@ public sealed class WebhookOutbox(LatchkeyDbContext db, TimeProvider clock, Webh
     }
 
     /// <summary>Called by <see cref="InstallationStore.RevokeAsync"/> inside its transaction, when the installation was live until now.</summary>
-    public async Task AppUninstalledAsync(Guid installationId, bool revokedNow, CancellationToken ct)
+    public async Task AppUninstalledAsync(Guid installationId, CancellationToken ct)
     {
-        if (revokedNow && await TargetAsync(installationId, ct) is ({ } app, { } installation))
+        if (await TargetAsync(installationId, ct) is ({ } app, { } installation))
         {
             Add(app, installation, WebhookEventTypes.AppUninstalled, InstallationData(app, installation));
-            await db.SaveChangesAsync(ct);
         }
     }
 
@@ -50,7 +50,6 @@ public sealed class WebhookOutbox(LatchkeyDbContext db, TimeProvider clock, Webh
                 family_id = familyId,
                 client_id = app.ClientId,
             }));
-            await db.SaveChangesAsync(ct);
         }
     }
 
@@ -65,7 +64,6 @@ public sealed class WebhookOutbox(LatchkeyDbContext db, TimeProvider clock, Webh
                 family_id = presented.FamilyId,
                 client_id = app.ClientId,
             }));
-            await db.SaveChangesAsync(ct);
         }
     }
 

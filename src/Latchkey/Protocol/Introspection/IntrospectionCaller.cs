@@ -36,11 +36,11 @@ public sealed class IntrospectionAuthenticator(ResourceServerCredentials resourc
             {
                 return (null, OAuthError.InvalidRequest("Send the credentials either in the Authorization header or in the body, not both (RFC 6749 §2.3)."));
             }
-            return await ResourceServerAsync(id!, secret!, ct);
+            return await ResourceServerAsync(id, secret, ct);
         }
         if (authorizationHeader is null && ResourceServerCredentials.IsResourceServerId(parameters["client_id"]))
         {
-            return await ResourceServerAsync(parameters["client_id"]!, parameters["client_secret"] ?? "", ct);
+            return await ResourceServerAsync(parameters["client_id"], parameters["client_secret"], ct);
         }
         var (client, error) = await clients.AuthenticateAsync(authorizationHeader, parameters, ct);
         if (error is not null)
@@ -52,7 +52,7 @@ public sealed class IntrospectionAuthenticator(ResourceServerCredentials resourc
             : (new IntrospectionCaller(client.App.Id), null);
     }
 
-    private async Task<(IntrospectionCaller? Caller, OAuthError? Error)> ResourceServerAsync(string id, string secret, CancellationToken ct) =>
+    private async Task<(IntrospectionCaller? Caller, OAuthError? Error)> ResourceServerAsync(string? id, string? secret, CancellationToken ct) =>
         await resourceServers.AuthenticateAsync(id, secret, ct) is null
             ? (null, OAuthError.InvalidClient("Resource server authentication failed: the id is unknown, or the secret is wrong or revoked."))
             : (new IntrospectionCaller(null), null);
