@@ -38,8 +38,6 @@ internal static class ManagementApiKit
     public static Task<HttpResponseMessage> SendJsonAsync(this HttpClient client, HttpMethod method, string path, string json) =>
         client.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") }, Ct);
 
-    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
-        await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
     /// <summary>Asserts a 400 <c>application/problem+json</c> whose <c>errors</c> names <paramref name="field"/>, and returns the reasons.</summary>
     public static async Task<string> AssertValidationProblemAsync(this HttpResponseMessage response, string field)

@@ -100,7 +100,7 @@ public sealed class WebhookDeliveryTests(WebhookServer fixture) : IClassFixture<
         var failed = await subscriber.WaitForLoggedAttemptsAsync(6, "failed");
         Assert.Equal(6, endpoint.Received.Count);
 
-        var webhook = await (await subscriber.Api.GetAsync(subscriber.WebhookPath, Ct)).ReadJsonAsync();
+        var webhook = await (await subscriber.Api.GetAsync(subscriber.WebhookPath, Ct)).JsonAsync();
         Assert.False(webhook.GetProperty("enabled").GetBoolean());
         Assert.Contains("6 failed attempts", webhook.GetProperty("disabled_reason").GetString(), StringComparison.Ordinal);
         Assert.Contains("HTTP 500", webhook.GetProperty("disabled_reason").GetString(), StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class WebhookDeliveryTests(WebhookServer fixture) : IClassFixture<
         Assert.Equal(6, endpoint.Received.Count);
 
         using var enable = await subscriber.Api.PostAsync($"{subscriber.WebhookPath}/enable", null, Ct);
-        Assert.True((await enable.ReadJsonAsync()).GetProperty("enabled").GetBoolean());
+        Assert.True((await enable.JsonAsync()).GetProperty("enabled").GetBoolean());
         using var redeliver = await subscriber.Api.PostAsync($"{subscriber.WebhookPath}/deliveries/{failed.GetProperty("id").GetString()}/redeliver", null, Ct);
         Assert.Equal(HttpStatusCode.Accepted, redeliver.StatusCode);
         await endpoint.WaitForAsync(7);
@@ -126,7 +126,7 @@ public sealed class WebhookDeliveryTests(WebhookServer fixture) : IClassFixture<
         var subscriber = await Server.SubscriberAsync(fixture.Receiver.Open(200));
         using var rotate = await subscriber.Api.PostAsync($"{subscriber.WebhookPath}/secrets", null, Ct);
         Assert.Equal(HttpStatusCode.Created, rotate.StatusCode);
-        var rotated = await rotate.ReadJsonAsync();
+        var rotated = await rotate.JsonAsync();
         var newSecret = rotated.GetProperty("webhook_secret").GetString()!;
         Assert.NotEqual(JsonValueKind.Null, rotated.GetProperty("previous_secret").GetProperty("expires_at").ValueKind);
 
@@ -139,7 +139,7 @@ public sealed class WebhookDeliveryTests(WebhookServer fixture) : IClassFixture<
             ^ StandardWebhooksVerifier.Verify(subscriber.WebhookSecret, received with { Signature = signatures[0] }));
         Assert.True(StandardWebhooksVerifier.Verify(newSecret, received));
         Assert.True(StandardWebhooksVerifier.Verify(subscriber.WebhookSecret, received));
-        var webhook = await (await subscriber.Api.GetAsync(subscriber.WebhookPath, Ct)).ReadJsonAsync();
+        var webhook = await (await subscriber.Api.GetAsync(subscriber.WebhookPath, Ct)).JsonAsync();
         Assert.Equal(2, webhook.GetProperty("signing_secrets").GetArrayLength());
         Assert.DoesNotContain(newSecret, webhook.GetRawText(), StringComparison.Ordinal);
     }

@@ -100,16 +100,14 @@ public static class WebhookKit
     {
         using var response = await api.PostAsJsonAsync("/api/v1/events", new { type, data = data ?? new { @object = "post", id = 42, title = "Hello" } }, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return await response.ReadJsonAsync();
+        return await response.JsonAsync();
     }
-
-    public static Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) => ManagementApiKit.JsonAsync(response);
 
     public static async Task<JsonElement[]> DeliveriesAsync(this Subscriber subscriber)
     {
         using var response = await subscriber.Api.GetAsync($"{subscriber.WebhookPath}/deliveries", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return [.. (await response.ReadJsonAsync()).GetProperty("data").EnumerateArray()];
+        return [.. (await response.JsonAsync()).GetProperty("data").EnumerateArray()];
     }
 
     /// <summary>Waits until the log shows the single delivery with <paramref name="attempts"/> recorded and returns it.</summary>

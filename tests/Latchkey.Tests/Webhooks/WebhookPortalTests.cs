@@ -100,7 +100,7 @@ public sealed class WebhookPortalTests(WebhookServer fixture) : IClassFixture<We
 
         var api = $"/api/v1/installations/{subscriber.InstallationId}/webhook-deliveries";
         using var listed = await subscriber.Api.GetAsync(api, Ct);
-        var entry = Assert.Single((await listed.ReadJsonAsync()).GetProperty("data").EnumerateArray());
+        var entry = Assert.Single((await listed.JsonAsync()).GetProperty("data").EnumerateArray());
         Assert.Equal(delivery.GetProperty("id").GetString(), entry.GetProperty("id").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, entry.GetProperty("attempts")[0].GetProperty("response_excerpt").ValueKind);
         var (stranger, _) = await Server.ManagementClientAsync();

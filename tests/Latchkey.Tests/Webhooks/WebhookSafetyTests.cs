@@ -48,7 +48,7 @@ public sealed class WebhookSafetyTests
         // Minted with the app, rotated, and both signing a delivery that goes out.
         var subscriber = await server.SubscriberAsync(receiver.Open(200));
         using var rotate = await subscriber.Api.PostAsync($"{subscriber.WebhookPath}/secrets", null, Ct);
-        var rotated = (await rotate.ReadJsonAsync()).GetProperty("webhook_secret").GetString()!;
+        var rotated = (await rotate.JsonAsync()).GetProperty("webhook_secret").GetString()!;
         await subscriber.Api.PublishAsync();
         var received = Assert.Single(await subscriber.Endpoint.WaitForAsync(1));
         Assert.True(StandardWebhooksVerifier.Verify(rotated, received) && StandardWebhooksVerifier.Verify(subscriber.WebhookSecret, received));
