@@ -39,6 +39,11 @@ public sealed class ResourceServerCredentials(LatchkeyDbContext db, TimeProvider
         return Validated<(ResourceServer, string)>.Ok((server, secret));
     }
 
+    /// <summary>Every introspection authenticates its caller.</summary>
+    private static readonly CompiledQuery<Func<LatchkeyDbContext, string, CancellationToken, Task<ResourceServer?>>> ByClientId = new(() =>
+        EF.CompileAsyncQuery((LatchkeyDbContext db, string clientId, CancellationToken ct) =>
+            db.ResourceServers.AsNoTracking().SingleOrDefault(s => s.ClientId == clientId)));
+
     /// <summary>True when <paramref name="clientId"/> names a resource server rather than an app.</summary>
     public static bool IsResourceServerId(string? clientId) => clientId?.StartsWith(ClientIdPrefix, StringComparison.Ordinal) == true;
 
@@ -50,7 +55,7 @@ public sealed class ResourceServerCredentials(LatchkeyDbContext db, TimeProvider
         {
             return null;
         }
-        var server = await db.ResourceServers.AsNoTracking().SingleOrDefaultAsync(s => s.ClientId == clientId, ct);
+        var server = await ByClientId.For(db)(db, clientId!, ct);
         return server is { RevokedAt: null } && CryptographicOperations.FixedTimeEquals(server.SecretHash, TokenCodec.Hash(secret))
             ? server
             : null;

@@ -18,12 +18,14 @@ public static class DatabaseProviders
             ? DatabaseProvider.Postgres
             : DatabaseProvider.Sqlite;
 
-    public static IServiceCollection AddLatchkeyStorage(this IServiceCollection services, string connectionString) =>
+    public static IServiceCollection AddLatchkeyStorage(this IServiceCollection services, string connectionString,
+        SqliteSynchronous synchronous) =>
+        // Pooled: building a context's options per request cost more CPU than the hot queries (README "Benchmarks").
         Detect(connectionString) switch
         {
-            DatabaseProvider.Postgres => services.AddDbContext<LatchkeyDbContext, PostgresLatchkeyDbContext>(
+            DatabaseProvider.Postgres => services.AddDbContextPool<LatchkeyDbContext, PostgresLatchkeyDbContext>(
                 options => options.UseNpgsql(connectionString)),
-            _ => services.AddDbContext<LatchkeyDbContext, SqliteLatchkeyDbContext>(
-                options => options.UseSqlite(connectionString).AddInterceptors(SqliteConnectionSettings.Instance, SqliteWriteGate.Instance)),
+            _ => services.AddDbContextPool<LatchkeyDbContext, SqliteLatchkeyDbContext>(
+                options => options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(synchronous), SqliteWriteGate.Instance)),
         };
 }

@@ -29,16 +29,18 @@ public sealed partial class TokenLookup(LatchkeyDbContext db, TimeProvider clock
         {
             return null;
         }
-        var hash = TokenCodec.Hash(token!);
-        return await (
+        return await ByHash.For(db)(db, TokenCodec.Hash(token!), ct);
+    }
+
+    private static readonly CompiledQuery<Func<LatchkeyDbContext, byte[], CancellationToken, Task<TokenRecord?>>> ByHash = new(() =>
+        EF.CompileAsyncQuery((LatchkeyDbContext db, byte[] hash, CancellationToken ct) => (
             from t in db.Tokens.AsNoTracking()
             join i in db.Installations.AsNoTracking() on t.InstallationId equals i.Id
             join a in db.Apps.AsNoTracking() on t.AppId equals a.Id
             where t.Hash == hash
             select new TokenRecord(t.Kind, t.AppId, a.ClientId, a.Name, a.Status, i.Id, t.FamilyId, i.OrganizationId, i.ActorMode, i.UserId,
                 t.Scopes, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.RotatedAt, i.RevokedAt, i.LastUsedAt, t.PassphraseHash))
-            .SingleOrDefaultAsync(ct);
-    }
+            .SingleOrDefault()));
 
     /// <summary>
     /// Moves the installation's LastUsedAt to now when it is older than <see cref="UsageResolution"/>, for the

@@ -24,6 +24,11 @@ public enum ClientAuthenticationMethod
 /// </summary>
 public sealed class ClientAuthenticator(LatchkeyDbContext db, TimeProvider clock)
 {
+    /// <summary>Every token, revocation and introspection request authenticates its client.</summary>
+    private static readonly CompiledQuery<Func<LatchkeyDbContext, string, CancellationToken, Task<App?>>> ByClientId = new(() =>
+        EF.CompileAsyncQuery((LatchkeyDbContext db, string clientId, CancellationToken ct) =>
+            db.Apps.AsNoTracking().Include(a => a.Secrets).SingleOrDefault(a => a.ClientId == clientId)));
+
     public async Task<(AuthenticatedClient? Client, OAuthError? Error)> AuthenticateAsync(
         string? authorizationHeader, OAuthParameters parameters, CancellationToken ct)
     {
@@ -47,7 +52,7 @@ public sealed class ClientAuthenticator(LatchkeyDbContext db, TimeProvider clock
         {
             return (null, OAuthError.InvalidClient("Client authentication is required: send HTTP Basic credentials, or client_id (and client_secret) in the body."));
         }
-        var app = await db.Apps.AsNoTracking().Include(a => a.Secrets).SingleOrDefaultAsync(a => a.ClientId == clientId, ct);
+        var app = await ByClientId.For(db)(db, clientId, ct);
         var secret = basicSecret ?? bodySecret;
         var method = basicId is not null ? ClientAuthenticationMethod.ClientSecretBasic
             : bodySecret is not null ? ClientAuthenticationMethod.ClientSecretPost
