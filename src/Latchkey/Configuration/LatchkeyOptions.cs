@@ -3,6 +3,7 @@ using Latchkey.Profiles.Fillout;
 using Latchkey.Profiles.Onboardbase;
 using Latchkey.Revocations;
 using Latchkey.Scopes;
+using Latchkey.Storage;
 using Latchkey.Tokens;
 
 namespace Latchkey.Configuration;
@@ -16,6 +17,9 @@ public sealed class LatchkeyOptions
 
     /// <summary>ADO.NET connection string: <c>Data Source=…</c> is SQLite, <c>Host=…</c> is PostgreSQL.</summary>
     public string Database { get; set; } = DefaultDatabase;
+
+    /// <summary>When an SQLite commit waits for the disk; ignored on PostgreSQL.</summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
     /// <summary>Public base URL of this server; the OAuth issuer (RFC 8414 §2). Empty: the request's own origin.</summary>
     public string? Issuer { get; set; }

@@ -21,6 +21,11 @@ public sealed class LatchkeyOptionsValidator : IValidateOptions<LatchkeyOptions>
 
     private static IEnumerable<string> Failures(LatchkeyOptions options)
     {
+        // The binder takes a number as well as a name, so 7 would otherwise reach SQLite as an unknown mode it ignores.
+        if (!Enum.IsDefined(options.SqliteSynchronous))
+        {
+            yield return $"{LatchkeyOptions.Section}:{nameof(LatchkeyOptions.SqliteSynchronous)} is {options.SqliteSynchronous}; it must be Full or Normal.";
+        }
         var grace = options.Lifetimes.RefreshReuseGrace;
         if (grace < TimeSpan.Zero || grace > TokenLifetimes.MaxRefreshReuseGrace)
         {

@@ -21,7 +21,7 @@ public static class LatchkeyCore
         services.AddSingleton<IValidateOptions<LatchkeyOptions>, LatchkeyOptionsValidator>();
         var options = section.Get<LatchkeyOptions>() ?? new LatchkeyOptions();
         services.AddSingleton(TimeProvider.System);
-        services.AddLatchkeyStorage(options.Database);
+        services.AddLatchkeyStorage(options.Database, options.SqliteSynchronous);
         services.AddDataProtectionKeyRing();
         services.AddIdentityCore<User>(identity =>
             {
