@@ -84,13 +84,13 @@ meta = {
     "load_average_at_end": os.getloadavg(),
     "kernel": platform.release(),
     "duration_s": int(duration), "warmup_s": int(warmup), "wrk_threads": int(threads),
-    "sqlite_synchronous": "FULL",
+    "sqlite_synchronous": os.environ.get("SYNCHRONOUS", "Full").upper(),
 }
 json.dump({"meta": meta, "runs": runs, "targets": targets}, open(json_out, "w"), indent=2)
 
 lines = [
     f"Run {meta['date']}: {meta['cores']} cores shared with wrk (and any other load: "
-    f"load average {meta['load_average_at_end'][0]:.1f} at the end), loopback, SQLite synchronous=FULL, "
+    f"load average {meta['load_average_at_end'][0]:.1f} at the end), loopback, SQLite synchronous={meta['sqlite_synchronous']}, "
     f"{duration} s per run after a {warmup} s warm-up, wrk -t{threads}.",
     "",
     "| scenario | conns | req/s | × ceiling | p50 ms | p99 ms | errors | non-2xx | CPU µs/req | peak RSS MiB |",

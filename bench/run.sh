@@ -6,7 +6,8 @@
 #
 # Knobs (environment): DURATION=10 seconds per measured run, WARMUP=10 (JIT tiering needs it on loaded cores), CONNECTIONS="16 64", THREADS=2 (wrk),
 # POOL_RATE=600 (single-use tokens and codes seeded per second of run: a run that outruns it is marked invalid),
-# BACKGROUND=1000000 (live tokens in the database for scenario 6), SCENARIOS="1 2 3 4 5 6" (the ceiling always runs).
+# BACKGROUND=1000000 (live tokens in the database for scenario 6), SCENARIOS="1 2 3 4 5 6" (the ceiling always runs),
+# SYNCHRONOUS=Full (Latchkey:SqliteSynchronous as shipped; Normal is what surviving kill -9 needs, README "Benchmarks").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -17,6 +18,7 @@ threads=${THREADS:-2}
 pool_rate=${POOL_RATE:-600}
 background=${BACKGROUND:-1000000}
 scenarios=" ${SCENARIOS:-1 2 3 4 5 6} "
+export SYNCHRONOUS=${SYNCHRONOUS:-Full} Latchkey__SqliteSynchronous=${SYNCHRONOUS:-Full}
 results=$root/bench/results
 work=$(mktemp -d /tmp/latchkey-bench.XXXXXX)
 database="Data Source=$work/latchkey.db"
@@ -135,7 +137,7 @@ rs_basic="Basic $(python3 "$root/bench/report.py" basic "$rs")"
 [[ $scenarios == *" 2 "* ]] && read -r -a refresh_pool <<<"$(pool refresh refresh)"
 [[ $scenarios == *" 3 "* ]] && read -r -a code_pool <<<"$(pool codes codes)"
 
-log "latchkey serve (Release, SQLite synchronous=FULL)"
+log "latchkey serve (Release, SQLite synchronous=$SYNCHRONOUS)"
 start latchkey /healthz "${latchkey[@]}" serve --database "$database"
 [[ $scenarios == *" 1 "* ]] && run "1 client_credentials" /oauth/token random "$work/client_credentials.tsv"
 [[ $scenarios == *" 2 "* ]] && run "2 refresh_token" /oauth/token once "${refresh_pool[@]}"
