@@ -7,7 +7,7 @@
 #
 # Knobs (environment): DURATION=10 seconds per measured run, WARMUP=10 (JIT tiering needs it on loaded cores), CONNECTIONS="16 64", THREADS=2 (wrk),
 # POOL_RATE=600 (single-use tokens and codes seeded per second of run: a run that outruns it is marked invalid),
-# BACKGROUND=1000000 (live tokens in the database for scenario 6), WEBHOOK_EVENTS=150 (events per round of scenario 7,
+# BACKGROUND=1000000 (live tokens in the database for scenario 6), WEBHOOK_EVENTS=300 (events per round of scenario 7,
 # each delivered to 16 apps), SCENARIOS="1 2 3 4 5 6 7" (the ceiling always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ connections=${CONNECTIONS:-16 64}
 threads=${THREADS:-2}
 pool_rate=${POOL_RATE:-600}
 background=${BACKGROUND:-1000000}
-webhook_events=${WEBHOOK_EVENTS:-150}
+webhook_events=${WEBHOOK_EVENTS:-300}
 scenarios=" ${SCENARIOS:-1 2 3 4 5 6 7} "
 results=$root/bench/results
 work=$(mktemp -d /tmp/latchkey-bench.XXXXXX)
