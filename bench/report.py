@@ -1,11 +1,53 @@
 #!/usr/bin/env python3
-"""report: turns bench/run.sh's raw runs (one JSON line per wrk run) into latest.json and latest.md, with issue 5's targets."""
+"""report: turns bench/run.sh's raw runs (one JSON line per wrk run, one for scenario 7's webhook rounds) into latest.json
+and latest.md, with issue 5's targets."""
 import base64
 import json
 import os
 import platform
+import sqlite3
 import sys
 from datetime import datetime, timezone
+
+
+def webhook_figures(w, log=None):
+    """Scenario 7 (bench/Webhooks' BENCH line, and the delivery log's totals): deliveries/s from the first publish to the
+    last delivery received; valid only when every queued delivery arrived once, and no attempt failed."""
+    figures = {
+        "events": w["events"],
+        "deliveries": w["queued"],
+        "deliveries_per_second": round(w["distinct"] / w["seconds"], 1) if w["seconds"] else 0,
+        "events_accepted_per_second": round(w["accepted"] / w["publish_seconds"], 1) if w["publish_seconds"] else 0,
+        "seconds": w["seconds"],
+        "refused_events": w["refused"],
+        "received": w["received"],
+        "duplicates": w["received"] - w["distinct"],
+        "missing": w["queued"] - w["distinct"],
+        "apps": w["apps"],
+        "publishers": w["publishers"],
+    }
+    if w.get("server_cpu_seconds") is not None:
+        figures["server_cpu_us_per_delivery"] = round(w["server_cpu_seconds"] * 1e6 / max(w["distinct"], 1), 1)
+        figures["peak_rss_mib"] = round(w["server_peak_rss_kib"] / 1024, 1)
+    if log is not None:
+        figures["log"] = log
+    figures["valid"] = (w["complete"] and w["refused"] == 0 and figures["missing"] == 0
+                        and (log is None or (log["failed_attempts"] == 0 and log["not_delivered"] == 0)))
+    return figures
+
+
+if sys.argv[1] == "deliveries":  # scenario 7: the delivery log's totals, from the bench's SQLite file, after the run
+    db = sqlite3.connect(sys.argv[2])
+    statuses = dict(db.execute("SELECT Status, COUNT(*) FROM webhook_deliveries GROUP BY Status").fetchall())
+    failed = db.execute("SELECT COUNT(*) FROM webhook_attempts WHERE Succeeded = 0").fetchone()[0]
+    print(json.dumps({"statuses": statuses, "not_delivered": sum(n for s, n in statuses.items() if s != "Delivered"),
+                      "failed_attempts": failed}))
+    sys.exit(0)
+if sys.argv[1] == "summary-webhooks":  # scenario 7's figures, for run.sh's progress line
+    f = webhook_figures(json.loads(sys.argv[2]))
+    print(f"{f['deliveries_per_second']:.0f} deliveries/s ({f['deliveries']} in {f['seconds']:.1f} s), "
+          f"{f['events_accepted_per_second']:.0f} events accepted/s, missing {f['missing']}, duplicates {f['duplicates']}")
+    sys.exit(0)
 
 if sys.argv[1] == "summary":  # one wrk run's figures, for run.sh's progress lines
     w = json.loads(sys.argv[2])
@@ -19,9 +61,12 @@ if sys.argv[1] == "basic":  # HTTP Basic credentials from `latchkey resource-ser
     sys.exit(0)
 raw, json_out, md_out, duration, warmup, threads = sys.argv[2:8]
 
-runs = []
+runs, webhooks = [], []
 for line in open(raw):
     r = json.loads(line)
+    if "webhooks" in r:
+        webhooks.append({"scenario": r["scenario"], **webhook_figures(r["webhooks"], r["log"])})
+        continue
     w = r["wrk"]
     seconds = w["duration_us"] / 1e6
     runs.append({
@@ -86,7 +131,7 @@ meta = {
     "duration_s": int(duration), "warmup_s": int(warmup), "wrk_threads": int(threads),
     "sqlite_synchronous": os.environ.get("SYNCHRONOUS", "Full").upper(),
 }
-json.dump({"meta": meta, "runs": runs, "targets": targets}, open(json_out, "w"), indent=2)
+json.dump({"meta": meta, "runs": runs, "webhooks": webhooks, "targets": targets}, open(json_out, "w"), indent=2)
 
 lines = [
     f"Run {meta['date']}: {meta['cores']} cores shared with wrk (and any other load: "
@@ -102,6 +147,18 @@ for r in runs:
     lines.append(f"| {r['scenario']}{flag} | {r['connections']} | {r['requests_per_second']:,.0f} | {ratio} | "
                  f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {r['non2xx']} | "
                  f"{r['server_cpu_us_per_request']:,.0f} | {r['peak_rss_mib']:.0f} |")
+if webhooks:
+    lines += ["", "| scenario | events | deliveries | deliveries/s | events accepted/s | failed attempts | missing | duplicates "
+                  "| CPU µs/delivery | peak RSS MiB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for h in webhooks:
+        flag = "" if h["valid"] else " ⚠ invalid"
+        lines.append(f"| {h['scenario']}{flag} | {h['events']:,} | {h['deliveries']:,} | {h['deliveries_per_second']:,.0f} | "
+                     f"{h['events_accepted_per_second']:,.0f} | {h['log']['failed_attempts']} | {h['missing']} | {h['duplicates']} | "
+                     f"{h.get('server_cpu_us_per_delivery', 0):,.0f} | {h.get('peak_rss_mib', 0):.0f} |")
+    h = webhooks[0]
+    lines += ["", f"Scenario 7: {h['events']:,} events published over {h['publishers']} connections to {h['apps']} subscribed apps "
+                  "after a warm-up round of the same size, shipped delivery settings; deliveries/s from the first publish to "
+                  "the last delivery received, events accepted/s over the publishing alone."]
 lines += ["", "| target (16 connections) | goal | measured | met |", "|---|---|---|---|"]
 for t in targets:
     met = "—" if t["met"] is None else ("yes" if t["met"] else "**no**")

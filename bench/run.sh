@@ -2,12 +2,14 @@
 # Latchkey's load benchmark (issue 5; README "Benchmarks"). Builds Release, measures the ceiling (a bare Kestrel
 # form POST, bench/Ceiling), then starts `latchkey serve` on loopback over a fresh SQLite database in a temp dir,
 # seeds it (bench/Seeder, through Latchkey's own stores), and drives each scenario with wrk (bench/lua/pool.lua)
-# after a warm-up, at each connection count. Writes bench/results/latest.json and bench/results/latest.md.
+# after a warm-up, at each connection count; scenario 7 publishes events to a fast local webhook receiver
+# (bench/Webhooks) and times their deliveries. Writes bench/results/latest.json and bench/results/latest.md.
 #
 # Knobs (environment): DURATION=10 seconds per measured run, WARMUP=10 (JIT tiering needs it on loaded cores), CONNECTIONS="16 64", THREADS=2 (wrk),
 # POOL_RATE=600 (single-use tokens and codes seeded per second of run: a run that outruns it is marked invalid),
-# BACKGROUND=1000000 (live tokens in the database for scenario 6), SCENARIOS="1 2 3 4 5 6" (the ceiling always runs),
-# SYNCHRONOUS=Full (Latchkey:SqliteSynchronous as shipped; Normal is what surviving kill -9 needs, README "Benchmarks").
+# BACKGROUND=1000000 (live tokens in the database for scenario 6), WEBHOOK_EVENTS=300 (events per round of scenario 7,
+# each delivered to 16 apps), SCENARIOS="1 2 3 4 5 6 7" (the ceiling always runs),
+# SYNCHRONOUS=Full (Latchkey:SqliteSynchronous as shipped; Normal is enough to survive kill -9, README "Benchmarks").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -17,7 +19,8 @@ connections=${CONNECTIONS:-16 64}
 threads=${THREADS:-2}
 pool_rate=${POOL_RATE:-600}
 background=${BACKGROUND:-1000000}
-scenarios=" ${SCENARIOS:-1 2 3 4 5 6} "
+webhook_events=${WEBHOOK_EVENTS:-300}
+scenarios=" ${SCENARIOS:-1 2 3 4 5 6 7} "
 export SYNCHRONOUS=${SYNCHRONOUS:-Full} Latchkey__SqliteSynchronous=${SYNCHRONOUS:-Full}
 results=$root/bench/results
 work=$(mktemp -d /tmp/latchkey-bench.XXXXXX)
@@ -43,13 +46,14 @@ if ! command -v wrk >/dev/null; then
 fi
 
 log "building Release"
-for project in src/Latchkey bench/Ceiling bench/Seeder bench/ResourceApi; do
+for project in src/Latchkey bench/Ceiling bench/Seeder bench/ResourceApi bench/Webhooks; do
   dotnet build "$project" -c Release -v q -nologo 2>&1 | grep -E " error |warning " && exit 1 || true
 done
 latchkey=(dotnet "$root/src/Latchkey/bin/Release/net10.0/latchkey.dll")
 seeder=(dotnet "$root/bench/Seeder/bin/Release/net10.0/Latchkey.Bench.Seeder.dll")
 resource_api=(dotnet "$root/bench/ResourceApi/bin/Release/net10.0/Latchkey.Bench.ResourceApi.dll")
 ceiling=(dotnet "$root/bench/Ceiling/bin/Release/net10.0/Latchkey.Bench.Ceiling.dll")
+webhooks=(dotnet "$root/bench/Webhooks/bin/Release/net10.0/Latchkey.Bench.Webhooks.dll")
 
 # shellcheck source=scripts/free-port.sh
 source "$root/scripts/free-port.sh"
@@ -169,6 +173,22 @@ if [[ $scenarios == *" 6 "* ]]; then
   run "6 introspection, 1M tokens" /oauth/introspect random "$work/access.tsv"
 fi
 stop
+
+if [[ $scenarios == *" 7 "* ]]; then
+  # Webhook delivery with the shipped concurrency settings; only loopback targets are allowed, for the receiver.
+  # bench/Webhooks registers 16 apps in the key's organization (webhook → its receiver), installs them there, publishes
+  # a warm-up round and a measured round of events, and reads this server's CPU and peak RSS over the measured one.
+  log "scenario 7: webhook deliveries ($webhook_events events × 16 apps per round)"
+  "${latchkey[@]}" org create --name "Bench webhooks" --json --database "$database" >/dev/null
+  key=$("${latchkey[@]}" key create --org "Bench webhooks" --json --database "$database" | python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
+  Latchkey__Webhooks__AllowLoopback=true start latchkey-webhooks /healthz "${latchkey[@]}" serve --database "$database"
+  line=$("${webhooks[@]}" --latchkey "$base" --key "$key" --events "$webhook_events" --warmup-events "$webhook_events" \
+    --server-pid "$server_pid" | grep '^BENCH ' | cut -c7-)
+  stop
+  printf '{"scenario":"7 webhook delivery","webhooks":%s,"log":%s}\n' "$line" \
+    "$(python3 "$root/bench/report.py" deliveries "$work/latchkey.db")" >>"$raw"
+  log "7: $(python3 "$root/bench/report.py" summary-webhooks "$line")"
+fi
 
 mkdir -p "$results"
 python3 "$root/bench/report.py" report "$raw" "$results/latest.json" "$results/latest.md" "$duration" "$warmup" "$threads"

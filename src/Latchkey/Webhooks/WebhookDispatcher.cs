@@ -14,6 +14,9 @@ public sealed partial class WebhookDispatcher(IServiceScopeFactory scopes, Webho
     private readonly Dictionary<long, int> _inFlightPerApp = [];
     private readonly List<Task> _inFlight = [];
 
+    /// <summary>How long a busy worker waits after a slot frees before leasing (<see cref="ExecuteAsync"/>).</summary>
+    private static readonly TimeSpan LeaseCoalescing = TimeSpan.FromMilliseconds(20);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -43,6 +46,12 @@ public sealed partial class WebhookDispatcher(IServiceScopeFactory scopes, Webho
                 {
                     // Woken by a new event, a finished attempt (a slot is free), or the poll interval.
                     await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                    if (_inFlight.Count > 0)
+                    {
+                        // Busy: attempts finish one by one, and a lease per finished attempt would cost a write (a commit,
+                        // on SQLite an fsync) per delivery. A moment's wait lets several finish, and one lease refills their slots.
+                        await Task.Delay(LeaseCoalescing, stoppingToken);
+                    }
                 }
                 catch (OperationCanceledException)
                 {

@@ -76,6 +76,31 @@ public sealed class WebhookLog(LatchkeyDbContext db, WebhookSignal signal, TimeP
         return queued;
     }
 
+    /// <summary>
+    /// Deletes finished deliveries (delivered, failed, cancelled) last due before <paramref name="before"/>, oldest first,
+    /// <paramref name="batchSize"/> per statement so no statement holds the table long; their attempts go with them
+    /// (the foreign key cascades). Pending deliveries are never deleted. The last time a delivery was due
+    /// (<see cref="WebhookDelivery.NextAttemptAt"/>) is its last attempt, or its redelivery: a redelivered old delivery
+    /// counts as recent. Returns how many were deleted.
+    /// </summary>
+    public async Task<int> PruneAsync(DateTimeOffset before, int batchSize, CancellationToken ct)
+    {
+        var deliveries = db.Set<WebhookDelivery>();
+        int deleted, total = 0;
+        do
+        {
+            // The condition is repeated outside the batch's subquery: PostgreSQL re-checks it on a row that changed
+            // meanwhile (a redelivery makes it pending again), and keeps that row.
+            var batch = deliveries.Where(d => d.Status != WebhookDeliveryStatus.Pending && d.NextAttemptAt < before)
+                .OrderBy(d => d.NextAttemptAt).Take(batchSize).Select(d => d.Id);
+            deleted = await deliveries.Where(d => d.Status != WebhookDeliveryStatus.Pending && d.NextAttemptAt < before && batch.Contains(d.Id))
+                .ExecuteDeleteAsync(ct);
+            total += deleted;
+        }
+        while (deleted == batchSize);
+        return total;
+    }
+
     /// <summary>Turns deliveries back on. What was cancelled while disabled stays in the log, to redeliver one by one.</summary>
     public async Task EnableAsync(long appId, CancellationToken ct)
     {

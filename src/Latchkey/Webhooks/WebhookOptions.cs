@@ -47,6 +47,10 @@ public sealed class WebhookOptions
     /// <summary>How long a rotated-out signing secret keeps signing beside the new one.</summary>
     public TimeSpan SigningSecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long finished deliveries (delivered, failed, cancelled) and their attempts stay in the log after they
+    /// were last due; older ones are deleted (<see cref="WebhookPruner"/>). Pending deliveries are never deleted.</summary>
+    public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(30);
+
     public static IReadOnlyList<TimeSpan> DefaultRetrySchedule { get; } =
         [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(6)];
 

@@ -16,6 +16,8 @@ public static class WebhooksComposition
                     && o.MaxConcurrentDeliveries > 0 && o.MaxConcurrentPerEndpoint > 0 && o.PollInterval > TimeSpan.Zero
                     && o.ResponseExcerptBytes >= 0 && o.MaxEventDataBytes > 0,
                 $"{WebhookOptions.Section}: retry delays, timeouts, intervals and concurrency limits must be positive.")
+            .Validate(o => o.DeliveryRetention > TimeSpan.Zero,
+                $"{WebhookOptions.Section}:{nameof(WebhookOptions.DeliveryRetention)} must be positive: it is how long finished deliveries stay in the log.")
             .ValidateOnStart();
         services.AddSingleton<WebhookSignal>();
         services.AddScoped<WebhookSigningSecrets>();
@@ -24,7 +26,8 @@ public static class WebhooksComposition
         return services;
     }
 
-    /// <summary>The delivery worker, for <c>serve</c>; off when <see cref="WebhookOptions.DeliveryEnabled"/> is false.</summary>
+    /// <summary>The delivery worker, for <c>serve</c>; off when <see cref="WebhookOptions.DeliveryEnabled"/> is false. The
+    /// pruner runs in every <c>serve</c> process either way: its deletes are idempotent.</summary>
     public static IServiceCollection AddWebhookDelivery(this IServiceCollection services)
     {
         services.AddSingleton<WebhookHttp>();
@@ -32,6 +35,7 @@ public static class WebhooksComposition
         services.AddScoped<WebhookLeases>();
         services.AddScoped<WebhookDeliverer>();
         services.AddHostedService<WebhookDispatcher>();
+        services.AddHostedService<WebhookPruner>();
         return services;
     }
 }

@@ -14,6 +14,7 @@ namespace Latchkey.Tests.Webhooks;
 public sealed class WebhookServer : IAsyncLifetime
 {
     public ManualClock Clock { get; } = new();
+    public DatabaseKind Kind { get; init; } = DatabaseKind.Sqlite;
     public LatchkeyTestServer Server { get; private set; } = null!;
     public WebhookReceiver Receiver { get; private set; } = null!;
 
@@ -37,10 +38,18 @@ public sealed class WebhookServer : IAsyncLifetime
     public static Dictionary<string, string> Environment(params (string Key, string Value)[] more) =>
         Settings(more).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
 
+    /// <summary>One outside a class fixture, e.g. for each database of a theory.</summary>
+    public static async Task<WebhookServer> StartAsync(DatabaseKind kind)
+    {
+        var server = new WebhookServer { Kind = kind };
+        await server.InitializeAsync();
+        return server;
+    }
+
     public async ValueTask InitializeAsync()
     {
         Receiver = await WebhookReceiver.StartAsync();
-        Server = await LatchkeyTestServer.StartAsync(settings: Settings(), services: s => s.AddSingleton<TimeProvider>(Clock));
+        Server = await LatchkeyTestServer.StartAsync(Kind, Settings(), s => s.AddSingleton<TimeProvider>(Clock));
     }
 
     public async ValueTask DisposeAsync()
@@ -111,18 +120,22 @@ public static class WebhookKit
     }
 
     /// <summary>Waits until the log shows the single delivery with <paramref name="attempts"/> recorded and returns it.</summary>
-    public static async Task<JsonElement> WaitForLoggedAttemptsAsync(this Subscriber subscriber, int attempts, string? status = null)
+    public static async Task<JsonElement> WaitForLoggedAttemptsAsync(this Subscriber subscriber, int attempts, string? status = null) =>
+        (await subscriber.WaitForLogAsync(deliveries => deliveries is [var delivery] && delivery.GetProperty("attempts").GetArrayLength() >= attempts
+            && (status is null || delivery.GetProperty("status").GetString() == status), $"{attempts} attempts ({status})"))[0];
+
+    /// <summary>Waits until the app's delivery log, newest first, is as <paramref name="reached"/> wants it, and returns it.</summary>
+    public static async Task<JsonElement[]> WaitForLogAsync(this Subscriber subscriber, Func<JsonElement[], bool> reached, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
         {
             var deliveries = await subscriber.DeliveriesAsync();
-            if (deliveries is [var delivery] && delivery.GetProperty("attempts").GetArrayLength() >= attempts
-                && (status is null || delivery.GetProperty("status").GetString() == status))
+            if (reached(deliveries))
             {
-                return delivery;
+                return deliveries;
             }
-            Assert.True(DateTime.UtcNow < deadline, $"The log did not reach {attempts} attempts ({status}): {string.Join(", ", deliveries)}");
+            Assert.True(DateTime.UtcNow < deadline, $"The log did not reach {what}: {string.Join(", ", deliveries)}");
             await Task.Delay(20, Ct);
         }
     }

@@ -20,6 +20,8 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         // The worker's poll: due pending rows only, however long the delivered history grows (WebhookLeases).
         delivery.HasIndex(d => d.NextAttemptAt).HasFilter("\"Status\" = 'Pending'");
         delivery.HasIndex(d => d.LeaseToken);
+        // Pruning: finished rows by when they were last due, oldest first (WebhookLog.PruneAsync).
+        delivery.HasIndex(d => d.NextAttemptAt, "IX_webhook_deliveries_Finished").HasFilter("\"Status\" <> 'Pending'");
         // The delivery log: an app's newest first; an installation's for its organization's admins.
         delivery.HasIndex(d => new { d.AppId, d.CreatedAt });
         delivery.HasIndex(d => d.InstallationId);

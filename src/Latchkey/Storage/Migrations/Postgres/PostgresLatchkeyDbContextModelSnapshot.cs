@@ -690,6 +690,9 @@ namespace Latchkey.Storage.Migrations.Postgres
 
                     b.HasIndex("AppId", "CreatedAt");
 
+                    b.HasIndex(new[] { "NextAttemptAt" }, "IX_webhook_deliveries_Finished")
+                        .HasFilter("\"Status\" <> 'Pending'");
+
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 

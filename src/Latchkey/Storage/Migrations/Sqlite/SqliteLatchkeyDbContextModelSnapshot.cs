@@ -672,6 +672,9 @@ namespace Latchkey.Storage.Migrations.Sqlite
 
                     b.HasIndex("AppId", "CreatedAt");
 
+                    b.HasIndex(new[] { "NextAttemptAt" }, "IX_webhook_deliveries_Finished")
+                        .HasFilter("\"Status\" <> 'Pending'");
+
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 

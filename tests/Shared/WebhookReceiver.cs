@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
-namespace Latchkey.Tests.Webhooks;
+namespace Latchkey.Testing;
 
 /// <summary>One request as the receiver saw it.</summary>
 public sealed record ReceivedWebhook(string Id, string Timestamp, string Signature, string Body, DateTimeOffset At);
@@ -13,6 +14,7 @@ public sealed record ReceivedWebhook(string Id, string Timestamp, string Signatu
 /// <summary>
 /// A real HTTP endpoint on a loopback port (Kestrel on port 0), where each test opens its own path and scripts the
 /// answers: a list of status codes, answered in turn (the last one repeats), or a hang until the receiver stops.
+/// Shared by the test projects (linked from tests/Shared): the webhook tests and the portal's browser tests.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
