@@ -83,7 +83,8 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnection
     private Task Release(DbContextEventData eventData) =>
         eventData.Context is { } context ? Release(context.Database.GetDbConnection()) : Task.CompletedTask;
 
-    private Task Release(DbConnection connection)
+    /// <summary>Gives back the gate <paramref name="connection"/> holds, if any (also when its context ends: <see cref="SqliteLatchkeyDbContext"/>).</summary>
+    internal Task Release(DbConnection connection)
     {
         if (held.TryGetValue(connection, out var gate) && held.Remove(connection))
         {
