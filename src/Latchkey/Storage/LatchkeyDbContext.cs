@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Latchkey.Accounts;
 using Latchkey.Apps;
 using Latchkey.Installations;
@@ -44,5 +45,43 @@ public abstract class LatchkeyDbContext(DbContextOptions options)
         builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         builder.ApplyConfigurationsFromAssembly(typeof(LatchkeyDbContext).Assembly);
+    }
+
+    /// <summary>
+    /// Contexts are pooled (<see cref="DatabaseProviders"/>) and go back with their connection object, which EF Core's reset
+    /// does not always close: a request cancelled while its transaction began leaves the connection open and EF Core's count
+    /// of opens unbalanced. On SQLite no later close then reached <see cref="SqliteWriteGate"/> and the gate stayed taken:
+    /// every writer after it waited the gate's timeout (README "Benchmarks", seen when wrk dropped its connections
+    /// mid-request); on PostgreSQL each such context would keep a server connection out of Npgsql's pool. Each request's
+    /// end closes the connection (rolling back anything left open) and gives back any SQLite write gate it still holds.
+    /// </summary>
+    public override void Dispose()
+    {
+        EndRequest();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        EndRequest();
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private void EndRequest()
+    {
+        DbConnection connection;
+        try
+        {
+            connection = Database.GetDbConnection();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed twice outside the pool (a migration's own context): the first time ended everything.
+            return;
+        }
+        connection.Close();
+        SqliteWriteGate.Instance.Release(connection);
     }
 }
