@@ -1,33 +1,16 @@
+using Latchkey.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Latchkey.Webhooks;
 
-/// <summary>Deletes finished deliveries older than <see cref="WebhookOptions.DeliveryRetention"/>, with their attempts,
-/// every few minutes, so the log does not grow forever. Every node may run it: the deletes are idempotent.</summary>
-public sealed partial class WebhookPruner(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock,
-    ILogger<WebhookPruner> logger) : BackgroundService
+/// <summary>Deletes finished deliveries older than <see cref="WebhookOptions.DeliveryRetention"/>, with their attempts.</summary>
+public sealed class WebhookPruner(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, TimeProvider clock,
+    ILogger<WebhookPruner> logger) : PeriodicPruner(scopes, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     private const int BatchSize = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var log = scope.ServiceProvider.GetRequiredService<WebhookLog>();
-                await log.PruneAsync(clock.GetUtcNow() - options.Value.DeliveryRetention, BatchSize, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPruneFailed(logger, e);
-            }
-        }
-    }
+    protected override string Name => "the webhook delivery log";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Pruning the webhook delivery log failed; it is tried again in a few minutes.")]
-    private static partial void LogPruneFailed(ILogger logger, Exception exception);
+    protected override Task PruneAsync(IServiceProvider services, CancellationToken ct) =>
+        services.GetRequiredService<WebhookLog>().PruneAsync(clock.GetUtcNow() - options.Value.DeliveryRetention, BatchSize, ct);
 }
