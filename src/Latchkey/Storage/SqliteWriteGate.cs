@@ -69,7 +69,8 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnection
         Release(eventData);
 
     // A transaction disposed without commit or rollback (an early return) rolls back inside SQLite and reports
-    // neither; EF Core then closes the connection it opened for it, and the context's end disposes it.
+    // neither; EF Core then closes the connection it opened for it. Where EF Core's count of opens went wrong (a
+    // cancelled BEGIN), the request's end closes it and gives the gate back (LatchkeyDbContext.Dispose).
     public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
 
     public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);

@@ -18,6 +18,17 @@ public sealed partial class TokenLookup(LatchkeyDbContext db, TimeProvider clock
     /// <summary>The prefixes of every profile: a resource server does not know which app a token is for.</summary>
     private static readonly TokenPrefixes[] EveryProfile = [.. Enum.GetValues<ProfileName>().Select(ProfileTokenPrefixes.For).Distinct()];
 
+    /// <summary>One indexed query by hash, joined to the installation and the app.</summary>
+    private static readonly CompiledQuery<Func<LatchkeyDbContext, byte[], CancellationToken, Task<TokenRecord?>>> ByHash = new(() =>
+        EF.CompileAsyncQuery((LatchkeyDbContext db, byte[] hash, CancellationToken ct) => (
+            from t in db.Tokens.AsNoTracking()
+            join i in db.Installations.AsNoTracking() on t.InstallationId equals i.Id
+            join a in db.Apps.AsNoTracking() on t.AppId equals a.Id
+            where t.Hash == hash
+            select new TokenRecord(t.Kind, t.AppId, a.ClientId, a.Name, a.Status, i.Id, t.FamilyId, i.OrganizationId, i.ActorMode, i.UserId,
+                t.Scopes, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.RotatedAt, i.RevokedAt, i.LastUsedAt, t.PassphraseHash))
+            .SingleOrDefault()));
+
     /// <summary>
     /// The token, live or not, when it is well formed as <paramref name="kind"/> (null: access or refresh) under
     /// any profile's prefixes. The prefix is part of what is hashed, so it also decides the kind of any row found.
@@ -31,16 +42,6 @@ public sealed partial class TokenLookup(LatchkeyDbContext db, TimeProvider clock
         }
         return await ByHash.For(db)(db, TokenCodec.Hash(token!), ct);
     }
-
-    private static readonly CompiledQuery<Func<LatchkeyDbContext, byte[], CancellationToken, Task<TokenRecord?>>> ByHash = new(() =>
-        EF.CompileAsyncQuery((LatchkeyDbContext db, byte[] hash, CancellationToken ct) => (
-            from t in db.Tokens.AsNoTracking()
-            join i in db.Installations.AsNoTracking() on t.InstallationId equals i.Id
-            join a in db.Apps.AsNoTracking() on t.AppId equals a.Id
-            where t.Hash == hash
-            select new TokenRecord(t.Kind, t.AppId, a.ClientId, a.Name, a.Status, i.Id, t.FamilyId, i.OrganizationId, i.ActorMode, i.UserId,
-                t.Scopes, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.RotatedAt, i.RevokedAt, i.LastUsedAt, t.PassphraseHash))
-            .SingleOrDefault()));
 
     /// <summary>
     /// Moves the installation's LastUsedAt to now when it is older than <see cref="UsageResolution"/>, for the
