@@ -39,6 +39,7 @@ public static class LatchkeyCore
         services.AddScoped<ManagementCredentials>();
         services.AddScoped<AppRegistry>();
         services.AddSingleton<Scopes.ScopeCatalogues>();
+        services.AddSingleton<ResourceServerCache>();
         services.AddScoped<ResourceServerCredentials>();
         services.AddWebhooks(configuration);
         return services;

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Latchkey.ResourceServers;
 
 /// <summary>Issues and checks resource-server credentials. The secret leaves only once, on creation.</summary>
-public sealed class ResourceServerCredentials(LatchkeyDbContext db, TimeProvider clock)
+public sealed class ResourceServerCredentials(LatchkeyDbContext db, ResourceServerCache cache, TimeProvider clock)
 {
     /// <summary>Operator credentials, not app tokens: one prefix on every profile, like <see cref="TokenPrefixes.ManagementKey"/>.</summary>
     public const string ClientIdPrefix = "lkrs_";
@@ -55,7 +55,7 @@ public sealed class ResourceServerCredentials(LatchkeyDbContext db, TimeProvider
         {
             return null;
         }
-        var server = await ByClientId.For(db)(db, clientId!, ct);
+        var server = await cache.GetOrReadAsync(clientId!, (id, ct) => ByClientId.For(db)(db, id, ct), ct);
         return server is { RevokedAt: null } && CryptographicOperations.FixedTimeEquals(server.SecretHash, TokenCodec.Hash(secret))
             ? server
             : null;

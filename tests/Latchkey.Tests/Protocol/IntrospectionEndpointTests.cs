@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Latchkey.Installations;
 using Latchkey.Profiles;
+using Latchkey.ResourceServers;
 using Latchkey.Tests.Infrastructure;
 using Latchkey.Tokens;
 using Microsoft.EntityFrameworkCore;
@@ -290,6 +291,29 @@ public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixtu
             }, access);
 
         await AssertErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    /// <summary>
+    /// Resource-server rows are kept a second (<see cref="ResourceServerCache"/>): a revocation is seen once the row read
+    /// before it is that old, and a kept row never spares the secret check.
+    /// </summary>
+    [Fact]
+    public async Task RevokedResourceServer_IsRefusedWithinASecond_AndAKeptRowStillChecksTheSecret()
+    {
+        var clock = new ManualClock();
+        await using var server = await LatchkeyTestServer.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        using var http = server.CreateClient();
+        var (access, _) = await server.SelfTokensAsync(await server.ClientAsync());
+        var (id, secret) = await server.ResourceServerAsync();
+        await AssertActiveAsync(await Introspect(http, (id, secret), access));
+
+        await AssertErrorAsync(await Introspect(http, (id, TokenCodec.Mint("lkrss_")), access), HttpStatusCode.Unauthorized, "invalid_client");
+        await server.WithDbAsync(db => db.ResourceServers.Where(r => r.ClientId == id)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.RevokedAt, clock.GetUtcNow())));
+        clock.Advance(ResourceServerCache.Lifetime - TimeSpan.FromMilliseconds(1));
+        await AssertActiveAsync(await Introspect(http, (id, secret), access));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await AssertErrorAsync(await Introspect(http, (id, secret), access), HttpStatusCode.Unauthorized, "invalid_client");
     }
 
     [Fact]
