@@ -19,13 +19,16 @@ public static class DatabaseProviders
             : DatabaseProvider.Sqlite;
 
     public static IServiceCollection AddLatchkeyStorage(this IServiceCollection services, string connectionString,
-        SqliteSynchronous synchronous) =>
+        SqliteSynchronous synchronous)
+    {
+        services.AddSingleton(_ => HotPathReads.For(connectionString));
         // Pooled: building a context's options per request cost more CPU than the hot queries (README "Benchmarks").
-        Detect(connectionString) switch
+        return Detect(connectionString) switch
         {
             DatabaseProvider.Postgres => services.AddDbContextPool<LatchkeyDbContext, PostgresLatchkeyDbContext>(
                 options => options.UseNpgsql(connectionString)),
             _ => services.AddDbContextPool<LatchkeyDbContext, SqliteLatchkeyDbContext>(
                 options => options.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(synchronous), SqliteWriteGate.Instance)),
         };
+    }
 }

@@ -1,12 +1,20 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace Latchkey.Storage;
 
 /// <summary>
 /// The SQLite settings that last only as long as a connection (unlike journal_mode=WAL, which
-/// <see cref="DatabaseMigrator"/> stores in the file once), applied each time EF Core opens one.
+/// <see cref="DatabaseMigrator"/> stores in the file once), applied the first time EF Core opens each one.
 /// </summary>
+/// <remarks>
+/// Microsoft.Data.Sqlite pools the native connection under each <see cref="SqliteConnection"/> it opens, and a PRAGMA
+/// lasts as long as that native connection, so each gets the settings once. Sent on every open (EF Core opens and closes
+/// around each query), parsing and running them cost a tenth of an introspection's CPU (README "Benchmarks").
+/// </remarks>
 internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : DbConnectionInterceptor
 {
     /// <summary>SQLite's busy_timeout (the settings below), and so the longest <see cref="SqliteWriteGate"/> queues a writer.</summary>
@@ -21,17 +29,45 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
     /// </remarks>
     private readonly string settings = $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
 
+    /// <summary>The native connections that have the settings; one goes when it is closed for good.</summary>
+    private readonly ConditionalWeakTable<sqlite3, object> configured = [];
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = settings;
-        command.ExecuteNonQuery();
+        if (IsNew(connection, out var handle))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = settings;
+            command.ExecuteNonQuery();
+            Configured(handle);
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = settings;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (IsNew(connection, out var handle))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = settings;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            Configured(handle);
+        }
+    }
+
+    /// <summary>True when the native connection under <paramref name="connection"/> has not had the settings. A native
+    /// connection is used by one open connection at a time, so nothing else configures it between this and <see cref="Configured"/>.</summary>
+    private bool IsNew(DbConnection connection, out sqlite3? handle)
+    {
+        handle = ((SqliteConnection)connection).Handle;
+        return handle is null || !configured.TryGetValue(handle, out _);
+    }
+
+    /// <summary>Only once the settings ran: an open that failed on them leaves the native connection to get them next time.</summary>
+    private void Configured(sqlite3? handle)
+    {
+        if (handle is not null)
+        {
+            configured.AddOrUpdate(handle, this);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Latchkey.Apps;
 using Latchkey.Profiles;
 using Latchkey.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -7,10 +8,10 @@ namespace Latchkey.Tokens;
 
 /// <summary>
 /// The read side of presented tokens, for introspection and Bearer validation: one indexed query by
-/// hash, joined to the installation and the app, without change tracking (STYLE.md §8). The only write
+/// hash, joined to the installation and the app, as prepared SQL (<see cref="HotPathReads"/>). The only write
 /// is <see cref="RecordUseAsync"/>, and it is skipped almost always.
 /// </summary>
-public sealed partial class TokenLookup(LatchkeyDbContext db, TimeProvider clock, ILogger<TokenLookup> logger)
+public sealed partial class TokenLookup(LatchkeyDbContext db, HotPathReads reads, TimeProvider clock, ILogger<TokenLookup> logger)
 {
     /// <summary>How stale an installation's LastUsedAt may get. Finer would make every request a write.</summary>
     public static readonly TimeSpan UsageResolution = TimeSpan.FromMinutes(1);
@@ -18,16 +19,36 @@ public sealed partial class TokenLookup(LatchkeyDbContext db, TimeProvider clock
     /// <summary>The prefixes of every profile: a resource server does not know which app a token is for.</summary>
     private static readonly TokenPrefixes[] EveryProfile = [.. Enum.GetValues<ProfileName>().Select(ProfileTokenPrefixes.For).Distinct()];
 
-    /// <summary>One indexed query by hash, joined to the installation and the app.</summary>
-    private static readonly CompiledQuery<Func<LatchkeyDbContext, byte[], CancellationToken, Task<TokenRecord?>>> ByHash = new(() =>
-        EF.CompileAsyncQuery((LatchkeyDbContext db, byte[] hash, CancellationToken ct) => (
-            from t in db.Tokens.AsNoTracking()
-            join i in db.Installations.AsNoTracking() on t.InstallationId equals i.Id
-            join a in db.Apps.AsNoTracking() on t.AppId equals a.Id
-            where t.Hash == hash
-            select new TokenRecord(t.Kind, t.AppId, a.ClientId, a.Name, a.Status, i.Id, t.FamilyId, i.OrganizationId, i.ActorMode, i.UserId,
-                t.Scopes, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.RotatedAt, i.RevokedAt, i.LastUsedAt, t.PassphraseHash))
-            .SingleOrDefault()));
+    /// <summary>One indexed query by hash, joined to the installation and the app (<see cref="HotPathReads"/>).</summary>
+    private const string ByHash = """
+        SELECT t."Kind", t."AppId", a."ClientId", a."Name", a."Status", i."Id", t."FamilyId", i."OrganizationId", i."ActorMode",
+               i."UserId", t."Scopes", t."CreatedAt", t."ExpiresAt", t."RevokedAt", t."RotatedAt", i."RevokedAt", i."LastUsedAt",
+               t."PassphraseHash"
+        FROM tokens t
+        JOIN installations i ON i."Id" = t."InstallationId"
+        JOIN apps a ON a."Id" = t."AppId"
+        WHERE t."Hash" = @key
+        """;
+
+    private static TokenRecord Read(DbDataReader row, HotPathReads columns) => new(
+        Kind: Enum.Parse<TokenKind>(row.GetString(0)),
+        AppId: row.GetInt64(1),
+        ClientId: row.GetString(2),
+        AppName: row.GetString(3),
+        AppStatus: Enum.Parse<AppStatus>(row.GetString(4)),
+        InstallationId: row.GetGuid(5),
+        FamilyId: row.GetGuid(6),
+        OrganizationId: row.GetGuid(7),
+        ActorMode: row.GetString(8),
+        UserId: row.IsDBNull(9) ? null : row.GetGuid(9),
+        Scopes: columns.Strings(row, 10),
+        IssuedAt: columns.Timestamp(row, 11)!.Value,
+        ExpiresAt: columns.Timestamp(row, 12),
+        RevokedAt: columns.Timestamp(row, 13),
+        RotatedAt: columns.Timestamp(row, 14),
+        InstallationRevokedAt: columns.Timestamp(row, 15),
+        InstallationLastUsedAt: columns.Timestamp(row, 16),
+        PassphraseHash: row.IsDBNull(17) ? null : row.GetFieldValue<byte[]>(17));
 
     /// <summary>
     /// The token, live or not, when it is well formed as <paramref name="kind"/> (null: access or refresh) under
@@ -40,7 +61,7 @@ public sealed partial class TokenLookup(LatchkeyDbContext db, TimeProvider clock
         {
             return null;
         }
-        return await ByHash.For(db)(db, TokenCodec.Hash(token!), ct);
+        return await reads.SingleOrDefaultAsync(ByHash, TokenCodec.Hash(token!), Read, ct);
     }
 
     /// <summary>

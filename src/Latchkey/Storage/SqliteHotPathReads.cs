@@ -1,0 +1,102 @@
+using System.Data;
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.ObjectPool;
+
+namespace Latchkey.Storage;
+
+/// <summary>
+/// SQLite: a few connections kept open, each with its statements prepared once. SQLite runs in this process, so a query
+/// is a function call that Microsoft.Data.Sqlite's async methods would run synchronously anyway. In WAL mode a reader
+/// never waits for a writer, and an idle connection holds no snapshot, so kept connections do not hold back checkpoints.
+/// </summary>
+internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
+{
+    private static readonly Func<long, DateTimeOffset> FromStoredNumber = new DateTimeOffsetToBinaryConverter().ConvertFromProviderTyped;
+
+    private readonly ObjectPool<Session> sessions = new DefaultObjectPoolProvider { MaximumRetained = Environment.ProcessorCount * 4 }
+        .Create(new SessionPolicy(connectionString));
+
+    public override Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<DbDataReader, HotPathReads, T> map, CancellationToken ct)
+        where T : class
+    {
+        var session = sessions.Get();
+        T? found;
+        try
+        {
+            var command = session.Prepared(sql);
+            command.Parameters[0].Value = key;
+            using var row = command.ExecuteReader(CommandBehavior.SingleRow);
+            found = row.Read() ? map(row, this) : null;
+        }
+        catch
+        {
+            // A connection in an unknown state is not kept.
+            session.Dispose();
+            throw;
+        }
+        // Only once the reader is done (and its statement reset): the next caller may take the session at once.
+        sessions.Return(session);
+        return Task.FromResult(found);
+    }
+
+    public override DateTimeOffset? Timestamp(DbDataReader row, int ordinal) =>
+        row.IsDBNull(ordinal) ? null : FromStoredNumber(row.GetInt64(ordinal));
+
+    public override string[] Strings(DbDataReader row, int ordinal) =>
+        JsonSerializer.Deserialize<string[]>(row.GetString(ordinal)) ?? [];
+
+    protected override void Dispose(bool disposing)
+    {
+        (sessions as IDisposable)?.Dispose();
+        base.Dispose(disposing);
+    }
+
+    /// <summary>An open connection and the statements prepared on it, by SQL text.</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly SqliteConnection connection;
+        private readonly Dictionary<string, SqliteCommand> prepared = new(StringComparer.Ordinal);
+
+        public Session(string connectionString)
+        {
+            connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var settings = connection.CreateCommand();
+            // SqliteConnectionSettings' wait for a lock: a reader meets one only while a WAL file is being recovered.
+            settings.CommandText = $"PRAGMA busy_timeout={SqliteConnectionSettings.BusyTimeoutMilliseconds};";
+            settings.ExecuteNonQuery();
+        }
+
+        public SqliteCommand Prepared(string sql)
+        {
+            if (!prepared.TryGetValue(sql, out var command))
+            {
+                command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.Add(new SqliteParameter("@key", SqliteType.Blob));
+                command.Prepare();
+                prepared.Add(sql, command);
+            }
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in prepared.Values)
+            {
+                command.Dispose();
+            }
+            connection.Dispose();
+        }
+    }
+
+    private sealed class SessionPolicy(string connectionString) : PooledObjectPolicy<Session>
+    {
+        public override Session Create() => new(connectionString);
+
+        public override bool Return(Session session) => true;
+    }
+}
