@@ -4,7 +4,7 @@ namespace Latchkey.Storage;
 
 /// <summary>
 /// Reads on the hot path (a presented token, on every introspection and every Bearer check) as prepared SQL, beside EF
-/// Core rather than through it. Through EF Core a token lookup cost about 70 µs of CPU, a quarter of an introspection:
+/// Core rather than through it. Through EF Core a token lookup cost about 150 µs of CPU, half of an introspection:
 /// a connection opened and closed around the query (SQLite re-registers EF Core's functions on each open), the statement
 /// parsed and planned again each time, and EF Core's command, reader and shaper objects (README "Benchmarks"). The SQL
 /// names the tables and columns of the migrations, like <c>Latchkey.AspNetCore</c>'s direct mode, and the tests run each
