@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Latchkey.ResourceServers;
 
@@ -16,23 +17,23 @@ public sealed class ResourceServerCache(TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, (ResourceServer Server, DateTimeOffset ReadAt)> byClientId = new(StringComparer.Ordinal);
 
-    public async Task<ResourceServer?> GetOrReadAsync(string clientId, Func<string, CancellationToken, Task<ResourceServer?>> read,
-        CancellationToken ct)
+    /// <summary>The row kept for <paramref name="clientId"/>, if it was read less than <see cref="Lifetime"/> ago.</summary>
+    public bool TryGet(string clientId, [NotNullWhen(true)] out ResourceServer? server)
     {
-        var now = clock.GetUtcNow();
-        if (byClientId.TryGetValue(clientId, out var kept) && now - kept.ReadAt < Lifetime)
-        {
-            return kept.Server;
-        }
-        var server = await read(clientId, ct);
+        server = byClientId.TryGetValue(clientId, out var kept) && clock.GetUtcNow() - kept.ReadAt < Lifetime ? kept.Server : null;
+        return server is not null;
+    }
+
+    /// <summary>Keeps the row just read for <paramref name="clientId"/>; a missing one (deleted) is forgotten.</summary>
+    public void Keep(string clientId, ResourceServer? server)
+    {
         if (server is null)
         {
             byClientId.TryRemove(clientId, out _);
         }
         else
         {
-            byClientId[clientId] = (server, now);
+            byClientId[clientId] = (server, clock.GetUtcNow());
         }
-        return server;
     }
 }

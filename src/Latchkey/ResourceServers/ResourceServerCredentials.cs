@@ -39,7 +39,7 @@ public sealed class ResourceServerCredentials(LatchkeyDbContext db, ResourceServ
         return Validated<(ResourceServer, string)>.Ok((server, secret));
     }
 
-    /// <summary>Every introspection authenticates its caller.</summary>
+    /// <summary>Every introspection authenticates its caller: read when <see cref="ResourceServerCache"/> has no fresh row.</summary>
     private static readonly CompiledQuery<Func<LatchkeyDbContext, string, CancellationToken, Task<ResourceServer?>>> ByClientId = new(() =>
         EF.CompileAsyncQuery((LatchkeyDbContext db, string clientId, CancellationToken ct) =>
             db.ResourceServers.AsNoTracking().SingleOrDefault(s => s.ClientId == clientId)));
@@ -55,7 +55,11 @@ public sealed class ResourceServerCredentials(LatchkeyDbContext db, ResourceServ
         {
             return null;
         }
-        var server = await cache.GetOrReadAsync(clientId!, (id, ct) => ByClientId.For(db)(db, id, ct), ct);
+        if (!cache.TryGet(clientId, out var server))
+        {
+            server = await ByClientId.For(db)(db, clientId, ct);
+            cache.Keep(clientId, server);
+        }
         return server is { RevokedAt: null } && CryptographicOperations.FixedTimeEquals(server.SecretHash, TokenCodec.Hash(secret))
             ? server
             : null;

@@ -18,7 +18,7 @@ public abstract class HotPathReads : IDisposable
         _ => new SqliteHotPathReads(connectionString),
     };
 
-    /// <summary>The one row <paramref name="sql"/> finds for <c>@key</c>, mapped, or null when there is none.</summary>
+    /// <summary>The row <paramref name="sql"/> finds for <c>@key</c>, a unique key, mapped; null when there is none.</summary>
     public abstract Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<DbDataReader, HotPathReads, T> map, CancellationToken ct)
         where T : class;
 

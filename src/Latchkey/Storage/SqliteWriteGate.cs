@@ -84,7 +84,7 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnection
     private Task Release(DbContextEventData eventData) =>
         eventData.Context is { } context ? Release(context.Database.GetDbConnection()) : Task.CompletedTask;
 
-    /// <summary>Gives back the gate <paramref name="connection"/> holds, if any (also when its context ends: <see cref="SqliteLatchkeyDbContext"/>).</summary>
+    /// <summary>Gives back the gate <paramref name="connection"/> holds, if any (also when its request ends: <see cref="LatchkeyDbContext.Dispose"/>).</summary>
     internal Task Release(DbConnection connection)
     {
         if (held.TryGetValue(connection, out var gate) && held.Remove(connection))

@@ -78,6 +78,37 @@ public sealed class IntrospectionEndpointTests(TokenServer shared) : IClassFixtu
         Assert.Equal(installation.Id.ToString(), body.GetProperty("installation").GetString());
     }
 
+
+    /// <summary>
+    /// Many introspections at once, each of one of several apps' tokens or of an unknown one, each answered about its own
+    /// token: the lookup's kept connections and prepared statements (<c>HotPathReads</c>) serve one request at a time
+    /// (with one connection shared by all, 420 requests fail here).
+    /// </summary>
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task ParallelIntrospections_EachAnswerAboutItsOwnToken(DatabaseKind kind)
+    {
+        await using var server = await LatchkeyTestServer.StartAsync(kind);
+        using var http = server.CreateClient();
+        var resourceServer = await server.ResourceServerAsync();
+        var tokens = new List<(string Token, string? ClientId)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var client = await server.ClientAsync();
+            tokens.Add((await server.AppTokenAsync(client), client.App.ClientId));
+        }
+        tokens.Add((TokenCodec.Mint("lkat_"), null));
+
+        var asked = Enumerable.Range(0, 60).SelectMany(_ => tokens).ToList();
+        var answers = await Task.WhenAll(asked.Select(async t =>
+        {
+            using var response = await Introspect(http, resourceServer, t.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.JsonAsync();
+            return body.TryGetProperty("client_id", out var clientId) ? clientId.GetString() : null;
+        }));
+
+        Assert.Equal(asked.Select(t => t.ClientId), answers);
+    }
     [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
     public async Task ActorAppAccessToken_ForAResourceServer_FieldByField(DatabaseKind kind)
     {
