@@ -33,28 +33,27 @@ public sealed class WebhookLog(LatchkeyDbContext db, WebhookSignal signal, TimeP
         Guid installationId, int limit, CancellationToken ct) =>
         ListAsync(db.Set<WebhookDelivery>().Where(d => d.InstallationId == installationId), limit, ct);
 
+    /// <summary>
+    /// The newest <paramref name="limit"/> deliveries of <paramref name="query"/> with their attempts, read by one statement
+    /// (a left join): read in two, a delivery could show an attempt recorded after the delivery's own row was read (the
+    /// attempt, and not yet the retry time or status that came with it in the same commit).
+    /// </summary>
     private async Task<IReadOnlyList<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)>> ListAsync(
         IQueryable<WebhookDelivery> query, int limit, CancellationToken ct)
     {
-        var deliveries = await query.AsNoTracking()
-            .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
-            .Take(Math.Clamp(limit, 1, MaxPage)).ToListAsync(ct);
-        var ids = deliveries.Select(d => d.Id).ToList();
-        var attempts = (await db.Set<WebhookAttempt>().AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(ct))
-            .ToLookup(a => a.DeliveryId);
-        return [.. deliveries.Select(d => (d, (IReadOnlyList<WebhookAttempt>)[.. attempts[d.Id].OrderBy(a => a.Number)]))];
+        var page = query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(Math.Clamp(limit, 1, MaxPage));
+        var rows = await (
+            from d in page.AsNoTracking()
+            from a in db.Set<WebhookAttempt>().AsNoTracking().Where(a => a.DeliveryId == d.Id).DefaultIfEmpty()
+            select new { Delivery = d, Attempt = a }).ToListAsync(ct);
+        return [.. rows.GroupBy(r => r.Delivery.Id)
+            .Select(g => (Delivery: g.First().Delivery,
+                Attempts: (IReadOnlyList<WebhookAttempt>)[.. g.Select(r => r.Attempt).OfType<WebhookAttempt>().OrderBy(a => a.Number)]))
+            .OrderByDescending(found => found.Delivery.CreatedAt).ThenByDescending(found => found.Delivery.Id)];
     }
 
-    public async Task<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)?> FindAsync(long appId, Guid deliveryId, CancellationToken ct)
-    {
-        var delivery = await db.Set<WebhookDelivery>().AsNoTracking().SingleOrDefaultAsync(d => d.Id == deliveryId && d.AppId == appId, ct);
-        if (delivery is null)
-        {
-            return null;
-        }
-        var attempts = await db.Set<WebhookAttempt>().AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number).ToListAsync(ct);
-        return (delivery, attempts);
-    }
+    public async Task<(WebhookDelivery Delivery, IReadOnlyList<WebhookAttempt> Attempts)?> FindAsync(long appId, Guid deliveryId, CancellationToken ct) =>
+        await ListAsync(db.Set<WebhookDelivery>().Where(d => d.Id == deliveryId && d.AppId == appId), 1, ct) is [var found] ? found : null;
 
     /// <summary>
     /// Queues a finished delivery (delivered, failed or cancelled) again, now, with the whole retry schedule ahead of it and
