@@ -22,6 +22,7 @@ public static class DatabaseProviders
         SqliteSynchronous synchronous)
     {
         services.AddSingleton(_ => HotPathReads.For(connectionString));
+        services.AddSingleton(_ => HotPathWrites.For(connectionString, synchronous));
         // Pooled: building a context's options per request cost more CPU than the hot queries (README "Benchmarks").
         return Detect(connectionString) switch
         {

@@ -27,7 +27,11 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
     /// token requests most of them waited 150 ms or more and blocked a thread-pool thread meanwhile (README "Benchmarks").
     /// 30 s is Microsoft.Data.Sqlite's own default command timeout, so a request gives up no sooner than before.
     /// </remarks>
-    private readonly string settings = $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
+    private readonly string settings = For(synchronous);
+
+    /// <summary>The statements that apply the settings, also to the connection <see cref="SqliteHotPathWrites"/> keeps.</summary>
+    public static string For(SqliteSynchronous synchronous) =>
+        $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
 
     /// <summary>The native connections that have the settings; one goes when it is closed for good.</summary>
     private readonly ConditionalWeakTable<sqlite3, object> configured = [];

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -78,6 +79,17 @@ internal sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnection
     public void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
 
     public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
+
+    /// <summary>
+    /// Queues a writer outside EF Core (<see cref="SqliteHotPathWrites"/>) with EF Core's, on <paramref name="connection"/>'s
+    /// database file: the gate, for the caller to release, once it holds it; null when it waited the busy timeout and goes
+    /// ahead without it, as an EF Core transaction would.
+    /// </summary>
+    internal async Task<SemaphoreSlim?> EnterAsync(SqliteConnection connection)
+    {
+        var gate = GateFor(connection);
+        return await gate.WaitAsync(MaxWait) ? gate : null;
+    }
 
     private SemaphoreSlim GateFor(DbConnection connection) => gates.GetOrAdd(connection.DataSource, _ => new SemaphoreSlim(1, 1));
 

@@ -13,7 +13,7 @@ namespace Latchkey.Tokens;
 /// across server processes sharing a database. Only hashes go in; plaintext comes out once. Whatever
 /// ends live tokens early also writes a <see cref="Revocation"/> in its transaction, for resource servers' caches.
 /// </summary>
-public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, WebhookOutbox webhooks)
+public sealed class TokenStore(LatchkeyDbContext db, HotPathWrites writes, TimeProvider clock, WebhookOutbox webhooks)
 {
     public async Task<string> IssueCodeAsync(Installation installation, string? redirectUri, IReadOnlyList<string> scopes,
         string? codeChallenge, TokenPrefixes prefixes, TimeSpan lifetime, CancellationToken ct)
@@ -62,30 +62,29 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
     /// Issues a new token set for an installation and revokes every token it had, in one transaction:
     /// an installation holds one live token set (FeatureOS seed 004, "Lifetimes"). Null when the
     /// installation was revoked meanwhile. Joins the caller's transaction if there is one
-    /// (<see cref="Protocol.Grants.AuthorizationCodeGrant"/> burns the code in the same one).
+    /// (<see cref="Protocol.Grants.AuthorizationCodeGrant"/> burns the code in the same one); otherwise runs
+    /// as <see cref="HotPathWrites"/> work, which on SQLite shares its commit with the other requests queued meanwhile.
     /// </summary>
     public async Task<TokenSet?> IssueTokenSetAsync(Installation installation, IReadOnlyList<string> scopes, Guid familyId,
         TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct)
     {
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        if (!await LockLiveInstallationAsync(installation.Id, ct))
+        var minted = MintedTokenSet.Mint(prefixes, withRefreshToken);
+        return db.Database.CurrentTransaction is null
+            ? await writes.RunAsync((commands, ct) => IssueAsync(commands, ct), ct)
+            : await IssueAsync(WriteCommands.Joining(db), ct);
+
+        async Task<TokenSet?> IssueAsync(WriteCommands commands, CancellationToken ct)
         {
-            return null;
+            if (!await TokenSetWrites.LockLiveInstallationAsync(commands, installation.Id, ct))
+            {
+                return null;
+            }
+            var now = clock.GetUtcNow();
+            await TokenSetWrites.RevokeLiveSetAsync(commands, installation.Id, now, ct);
+            var (set, _) = await TokenSetWrites.InsertAsync(commands, minted, installation.AppId, installation.Id, scopes, familyId,
+                lifetimes, now, ct);
+            return set;
         }
-        var now = clock.GetUtcNow();
-        if (await db.Tokens
-                .Where(t => t.InstallationId == installation.Id && t.RevokedAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) > 0)
-        {
-            db.Revocations.Add(Revocation.OfInstallation(installation.Id, now));
-        }
-        var (set, _) = AddTokenSet(installation.AppId, installation.Id, scopes, familyId, prefixes, lifetimes, withRefreshToken, now);
-        await db.SaveChangesAsync(ct);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(ct);
-        }
-        return set;
     }
 
     /// <summary>
@@ -158,14 +157,15 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
             // drops exactly the old access token from caches, without reading its hash.
             db.Revocations.Add(Revocation.OfInstallation(presented.InstallationId, now));
         }
-        var (issued, successor) = AddTokenSet(presented.AppId, presented.InstallationId, scopes!, presented.FamilyId,
-            prefixes, lifetimes, withRefreshToken: true, now);
         await db.SaveChangesAsync(ct);
+        var (issued, successorId) = await TokenSetWrites.InsertAsync(WriteCommands.Joining(db),
+            MintedTokenSet.Mint(prefixes, withRefreshToken: true), presented.AppId, presented.InstallationId, scopes!,
+            presented.FamilyId, lifetimes, now, ct);
         // The presented token, and the successor it just replaced, name the new refresh token as what took their place.
         var replacedSuccessor = verdict is RefreshVerdict.ReplaceSuccessor ? presented.ReplacedById : null;
         await db.Tokens
             .Where(t => t.Id == presentedId || t.Id == replacedSuccessor)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.ReplacedById, successor!.Id), ct);
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.ReplacedById, successorId), ct);
         await transaction.CommitAsync(ct);
         return (RefreshOutcome.Rotated, presented, issued);
     }
@@ -299,37 +299,8 @@ public sealed class TokenStore(LatchkeyDbContext db, TimeProvider clock, Webhook
     /// takes the same lock, so nothing is issued to an installation revoked meanwhile. SQLite runs one writing
     /// transaction at a time, so there the lock only reports liveness.
     /// </summary>
-    private async Task<bool> LockLiveInstallationAsync(Guid installationId, CancellationToken ct) =>
-        await db.Installations
-            .Where(i => i.Id == installationId && i.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(i => i.UpdatedAt, i => i.UpdatedAt), ct) == 1;
-
-    /// <summary>Adds a set to the context, unsaved; the refresh token's row has its id once saved.</summary>
-    private (TokenSet Set, IssuedToken? RefreshRow) AddTokenSet(long appId, Guid installationId, IReadOnlyList<string> scopes, Guid familyId,
-        TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, DateTimeOffset now)
-    {
-        var (access, _) = Add(TokenKind.AccessToken, prefixes.AccessToken, lifetimes.AccessToken);
-        var (refresh, refreshRow) = withRefreshToken ? Add(TokenKind.RefreshToken, prefixes.RefreshToken, lifetimes.RefreshToken) : default;
-        return (new TokenSet(access, now + lifetimes.AccessToken, refresh, scopes, familyId), refreshRow);
-
-        (string Plaintext, IssuedToken Row) Add(TokenKind kind, string prefix, TimeSpan? lifetime)
-        {
-            var plaintext = TokenCodec.Mint(prefix);
-            var row = new IssuedToken
-            {
-                Hash = TokenCodec.Hash(plaintext),
-                Kind = kind,
-                AppId = appId,
-                InstallationId = installationId,
-                FamilyId = familyId,
-                Scopes = [.. scopes],
-                CreatedAt = now,
-                ExpiresAt = now + lifetime,
-            };
-            db.Tokens.Add(row);
-            return (plaintext, row);
-        }
-    }
+    private Task<bool> LockLiveInstallationAsync(Guid installationId, CancellationToken ct) =>
+        TokenSetWrites.LockLiveInstallationAsync(WriteCommands.Joining(db), installationId, ct);
 }
 
 public enum CodeConsumption

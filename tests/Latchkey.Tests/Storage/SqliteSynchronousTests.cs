@@ -7,7 +7,7 @@ namespace Latchkey.Tests.Storage;
 
 /// <summary>
 /// <c>Latchkey:SqliteSynchronous</c> reaches every connection the server opens: <c>FULL</c> unless the operator chose
-/// <c>NORMAL</c> (README "Configuration"). Both survive kill -9 (<see cref="Protocol.CrashTests"/> runs the server in each).
+/// <c>NORMAL</c> (README "Configuration"), also the one <see cref="HotPathWrites"/> keeps. Both survive kill -9 (<see cref="Protocol.CrashTests"/> runs the server in each).
 /// </summary>
 public sealed class SqliteSynchronousTests
 {
@@ -31,6 +31,9 @@ public sealed class SqliteSynchronousTests
             var mode = await server.WithDbAsync(db => db.Database.SqlQueryRaw<long>("PRAGMA synchronous").ToListAsync());
             Assert.Equal([expected], mode);
         }
+        // And the connection HotPathWrites keeps for the token writes.
+        var writes = server.Services.GetRequiredService<HotPathWrites>();
+        Assert.Equal(expected, await writes.RunAsync((commands, ct) => commands.ScalarAsync("PRAGMA synchronous", ct), CancellationToken.None));
     }
 
     [Theory]

@@ -1,0 +1,39 @@
+using Npgsql;
+
+namespace Latchkey.Storage;
+
+/// <summary>
+/// PostgreSQL's <see cref="WriteCommands"/>: each statement prepared, which Npgsql keeps per server connection across
+/// pooled opens, so known SQL is parsed and planned once per connection.
+/// </summary>
+internal sealed class PostgresWriteCommands(NpgsqlConnection connection, NpgsqlTransaction transaction) : WriteCommands
+{
+    public override async Task<int> ExecuteAsync(string sql, CancellationToken ct, params object?[] values)
+    {
+        await using var command = await CommandAsync(sql, values, ct);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public override async Task<long> ScalarAsync(string sql, CancellationToken ct, params object?[] values)
+    {
+        await using var command = await CommandAsync(sql, values, ct);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public override object Id(Guid value) => value;
+
+    public override object? Time(DateTimeOffset? value) => value;
+
+    public override object Strings(IReadOnlyList<string> values) => values.ToArray();
+
+    private async Task<NpgsqlCommand> CommandAsync(string sql, object?[] values, CancellationToken ct)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters.Add(new NpgsqlParameter($"p{i}", values[i] ?? DBNull.Value));
+        }
+        await command.PrepareAsync(ct);
+        return command;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Latchkey.Storage;
+
+/// <summary>
+/// SQLite's <see cref="WriteCommands"/>. On <see cref="SqliteHotPathWrites"/>' kept connection each statement is prepared
+/// once and kept in <paramref name="kept"/>; in a request's EF Core transaction it is prepared for the one use, since
+/// EF Core closes that connection at the transaction's end, and a prepared statement goes with it.
+/// </summary>
+internal sealed class SqliteWriteCommands(SqliteConnection connection, SqliteTransaction transaction, Dictionary<string, SqliteCommand>? kept)
+    : WriteCommands
+{
+    private static readonly Func<DateTimeOffset, long> ToStoredNumber = new DateTimeOffsetToBinaryConverter().ConvertToProviderTyped;
+
+    // Microsoft.Data.Sqlite runs every statement synchronously; its async methods would too, at the cost of a Task each.
+    public override Task<int> ExecuteAsync(string sql, CancellationToken ct, params object?[] values)
+    {
+        var command = Command(sql, values);
+        try
+        {
+            return Task.FromResult(command.ExecuteNonQuery());
+        }
+        finally
+        {
+            Done(command);
+        }
+    }
+
+    public override Task<long> ScalarAsync(string sql, CancellationToken ct, params object?[] values)
+    {
+        var command = Command(sql, values);
+        try
+        {
+            return Task.FromResult((long)command.ExecuteScalar()!);
+        }
+        finally
+        {
+            Done(command);
+        }
+    }
+
+    public override object Id(Guid value) => value.ToString().ToUpperInvariant();
+
+    public override object? Time(DateTimeOffset? value) => value is { } time ? ToStoredNumber(time) : null;
+
+    public override object Strings(IReadOnlyList<string> values) => JsonSerializer.Serialize(values);
+
+    private SqliteCommand Command(string sql, object?[] values)
+    {
+        SqliteCommand? command = null;
+        if (kept is null || !kept.TryGetValue(sql, out command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters.Add(new SqliteParameter($"@p{i}", null));
+            }
+            if (kept is not null)
+            {
+                command.Prepare();
+                kept.Add(sql, command);
+            }
+        }
+        command.Transaction = transaction;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+        return command;
+    }
+
+    private void Done(SqliteCommand command)
+    {
+        if (kept is null)
+        {
+            command.Dispose();
+        }
+    }
+}
