@@ -6,7 +6,8 @@
 # (bench/Webhooks) and times their deliveries. Writes bench/results/latest.json and bench/results/latest.md.
 #
 # Knobs (environment): DURATION=10 seconds per measured run, WARMUP=10 (JIT tiering needs it on loaded cores), CONNECTIONS="16 64", THREADS=2 (wrk),
-# POOL_RATE=600 (single-use tokens and codes seeded per second of run: a run that outruns it is marked invalid),
+# POOL_RATE=3000 (single-use refresh tokens seeded per second of run: a run that outruns it is marked invalid),
+# CODE_POOL_RATE=4000 (the same for codes),
 # BACKGROUND=1000000 (live tokens in the database for scenario 6), WEBHOOK_EVENTS=300 (events per round of scenario 7,
 # each delivered to 16 apps), SCENARIOS="1 2 3 4 5 6 7" (the ceiling always runs),
 # SYNCHRONOUS=Full (Latchkey:SqliteSynchronous as shipped; Normal is enough to survive kill -9, README "Benchmarks").
@@ -17,7 +18,8 @@ duration=${DURATION:-10}
 warmup=${WARMUP:-10}
 connections=${CONNECTIONS:-16 64}
 threads=${THREADS:-2}
-pool_rate=${POOL_RATE:-600}
+pool_rate=${POOL_RATE:-3000}
+code_pool_rate=${CODE_POOL_RATE:-4000}
 background=${BACKGROUND:-1000000}
 webhook_events=${WEBHOOK_EVENTS:-300}
 scenarios=" ${SCENARIOS:-1 2 3 4 5 6 7} "
@@ -112,12 +114,12 @@ run() {
   done
 }
 
-# pool KIND NAME: seeds one single-use pool per run of a scenario (warm-up, then each connection count).
+# pool KIND NAME RATE: seeds one single-use pool per run of a scenario (warm-up, then each connection count).
 pool() {
-  local kind=$1 name=$2 files=() seconds=$warmup
+  local kind=$1 name=$2 rate=$3 files=() seconds=$warmup
   for c in warmup $connections; do
     local file=$work/$name-$c.tsv
-    "${seeder[@]}" "$kind" --database "$database" --out "$work" --count $((pool_rate * seconds)) --file "$file" >&2
+    "${seeder[@]}" "$kind" --database "$database" --out "$work" --count $((rate * seconds)) --file "$file" >&2
     files+=("$file"); seconds=$duration
   done
   echo "${files[@]}"
@@ -138,8 +140,8 @@ done <"$work/apps.tsv" >"$work/client_credentials.tsv"
 rs=$("${latchkey[@]}" resource-server create --name bench --json --database "$database")
 rs_basic="Basic $(python3 "$root/bench/report.py" basic "$rs")"
 "${seeder[@]}" access --database "$database" --out "$work" --count 4096 --file "$work/access.tsv" --auth "$rs_basic" >&2
-[[ $scenarios == *" 2 "* ]] && read -r -a refresh_pool <<<"$(pool refresh refresh)"
-[[ $scenarios == *" 3 "* ]] && read -r -a code_pool <<<"$(pool codes codes)"
+[[ $scenarios == *" 2 "* ]] && read -r -a refresh_pool <<<"$(pool refresh refresh "$pool_rate")"
+[[ $scenarios == *" 3 "* ]] && read -r -a code_pool <<<"$(pool codes codes "$code_pool_rate")"
 
 log "latchkey serve (Release, SQLite synchronous=$SYNCHRONOUS)"
 start latchkey /healthz "${latchkey[@]}" serve --database "$database"
@@ -167,7 +169,7 @@ if [[ $scenarios == *" 6 "* ]]; then
   stop
   log "scenario 6: $background live tokens more"
   "${seeder[@]}" million --database "$database" --count "$background" >&2
-  [[ $scenarios == *" 2 "* ]] && read -r -a refresh_pool <<<"$(pool refresh refresh-6)"
+  [[ $scenarios == *" 2 "* ]] && read -r -a refresh_pool <<<"$(pool refresh refresh-6 "$pool_rate")"
   start latchkey /healthz "${latchkey[@]}" serve --database "$database"
   [[ $scenarios == *" 2 "* ]] && run "6 refresh_token, 1M tokens" /oauth/token once "${refresh_pool[@]}"
   run "6 introspection, 1M tokens" /oauth/introspect random "$work/access.tsv"

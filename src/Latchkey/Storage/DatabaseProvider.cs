@@ -23,6 +23,7 @@ public static class DatabaseProviders
     {
         services.AddSingleton(_ => HotPathReads.For(connectionString));
         services.AddSingleton(_ => HotPathWrites.For(connectionString, synchronous));
+        services.AddScoped<WriteTransactions>();
         // Pooled: building a context's options per request cost more CPU than the hot queries (README "Benchmarks").
         return Detect(connectionString) switch
         {

@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace Latchkey.Storage;
 
 /// <summary>
@@ -19,14 +17,8 @@ public abstract class HotPathReads : IDisposable
     };
 
     /// <summary>The row <paramref name="sql"/> finds for <c>@key</c>, a unique key, mapped; null when there is none.</summary>
-    public abstract Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<DbDataReader, HotPathReads, T> map, CancellationToken ct)
+    public abstract Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<StoredRow, T> map, CancellationToken ct)
         where T : class;
-
-    /// <summary>A <see cref="DateTimeOffset"/> column as the provider stores it (SQLite: <see cref="SqliteLatchkeyDbContext"/>'s number).</summary>
-    public abstract DateTimeOffset? Timestamp(DbDataReader row, int ordinal);
-
-    /// <summary>A list-of-strings column as the provider stores it (PostgreSQL <c>text[]</c>, SQLite EF Core's JSON array).</summary>
-    public abstract string[] Strings(DbDataReader row, int ordinal);
 
     public void Dispose()
     {

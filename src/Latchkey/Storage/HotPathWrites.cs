@@ -18,7 +18,8 @@ public abstract class HotPathWrites : IDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in a write transaction and returns its result once that is committed: all of its
     /// statements or, if it throws, none. The task tells what happened: a result was committed, an exception or a
-    /// cancellation (through <paramref name="ct"/>) committed nothing of the work.
+    /// cancellation (through <paramref name="ct"/>) committed nothing of the work. The work touches the database only
+    /// through the commands it is given: on SQLite it runs on the writer, which holds the write lock for it.
     /// </summary>
     public abstract Task<T> RunAsync<T>(Func<WriteCommands, CancellationToken, Task<T>> work, CancellationToken ct);
 

@@ -1,5 +1,4 @@
 using System.Data;
-using System.Data.Common;
 using Npgsql;
 
 namespace Latchkey.Storage;
@@ -10,7 +9,7 @@ namespace Latchkey.Storage;
 /// </summary>
 internal sealed class PostgresHotPathReads(string connectionString) : HotPathReads
 {
-    public override async Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<DbDataReader, HotPathReads, T> map, CancellationToken ct)
+    public override async Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<StoredRow, T> map, CancellationToken ct)
         where T : class
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -19,11 +18,6 @@ internal sealed class PostgresHotPathReads(string connectionString) : HotPathRea
         command.Parameters.Add(new NpgsqlParameter<byte[]>("key", key));
         await command.PrepareAsync(ct);
         await using var row = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-        return await row.ReadAsync(ct) ? map(row, this) : null;
+        return await row.ReadAsync(ct) ? map(new StoredRow(row, StoredValues.Postgres)) : null;
     }
-
-    public override DateTimeOffset? Timestamp(DbDataReader row, int ordinal) =>
-        row.IsDBNull(ordinal) ? null : row.GetFieldValue<DateTimeOffset>(ordinal);
-
-    public override string[] Strings(DbDataReader row, int ordinal) => row.GetFieldValue<string[]>(ordinal);
 }

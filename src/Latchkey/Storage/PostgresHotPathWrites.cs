@@ -14,7 +14,8 @@ internal sealed class PostgresHotPathWrites(string connectionString) : HotPathWr
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var result = await work(new PostgresWriteCommands(connection, transaction), ct);
-        await transaction.CommitAsync(ct);
+        // Not cancellable: a commit cancelled after the server made it would tell the caller nothing was done.
+        await transaction.CommitAsync(CancellationToken.None);
         return result;
     }
 }

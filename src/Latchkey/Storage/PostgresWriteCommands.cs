@@ -1,3 +1,4 @@
+using System.Data;
 using Npgsql;
 
 namespace Latchkey.Storage;
@@ -20,18 +21,20 @@ internal sealed class PostgresWriteCommands(NpgsqlConnection connection, NpgsqlT
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    public override object Id(Guid value) => value;
-
-    public override object? Time(DateTimeOffset? value) => value;
-
-    public override object Strings(IReadOnlyList<string> values) => values.ToArray();
+    public override async Task<T?> SingleOrDefaultAsync<T>(string sql, Func<StoredRow, T> map, CancellationToken ct, params object?[] values)
+        where T : class
+    {
+        await using var command = await CommandAsync(sql, values, ct);
+        await using var row = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+        return await row.ReadAsync(ct) ? map(new StoredRow(row, StoredValues.Postgres)) : null;
+    }
 
     private async Task<NpgsqlCommand> CommandAsync(string sql, object?[] values, CancellationToken ct)
     {
         var command = new NpgsqlCommand(sql, connection, transaction);
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters.Add(new NpgsqlParameter($"p{i}", values[i] ?? DBNull.Value));
+            command.Parameters.Add(new NpgsqlParameter($"p{i}", StoredValues.Postgres.Parameter(values[i])));
         }
         await command.PrepareAsync(ct);
         return command;

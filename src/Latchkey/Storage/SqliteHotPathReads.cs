@@ -1,8 +1,5 @@
 using System.Data;
-using System.Data.Common;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.ObjectPool;
 
 namespace Latchkey.Storage;
@@ -14,12 +11,10 @@ namespace Latchkey.Storage;
 /// </summary>
 internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
 {
-    private static readonly Func<long, DateTimeOffset> FromStoredNumber = new DateTimeOffsetToBinaryConverter().ConvertFromProviderTyped;
-
     private readonly ObjectPool<Session> sessions = new DefaultObjectPoolProvider { MaximumRetained = Environment.ProcessorCount * 4 }
         .Create(new SessionPolicy(connectionString));
 
-    public override Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<DbDataReader, HotPathReads, T> map, CancellationToken ct)
+    public override Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<StoredRow, T> map, CancellationToken ct)
         where T : class
     {
         var session = sessions.Get();
@@ -29,7 +24,7 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
             var command = session.Prepared(sql);
             command.Parameters[0].Value = key;
             using var row = command.ExecuteReader(CommandBehavior.SingleRow);
-            found = row.Read() ? map(row, this) : null;
+            found = row.Read() ? map(new StoredRow(row, StoredValues.Sqlite)) : null;
         }
         catch
         {
@@ -41,12 +36,6 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
         sessions.Return(session);
         return Task.FromResult(found);
     }
-
-    public override DateTimeOffset? Timestamp(DbDataReader row, int ordinal) =>
-        row.IsDBNull(ordinal) ? null : FromStoredNumber(row.GetInt64(ordinal));
-
-    public override string[] Strings(DbDataReader row, int ordinal) =>
-        JsonSerializer.Deserialize<string[]>(row.GetString(ordinal)) ?? [];
 
     protected override void Dispose(bool disposing)
     {

@@ -52,19 +52,14 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
         {
             while (batch.Count < MaxBatch && queue.Reader.TryRead(out var queued))
             {
-                if (!queued.Cancelled())
-                {
-                    batch.Add(queued);
-                }
+                batch.Add(queued);
             }
-            if (batch.Count > 0)
-            {
-                await CommitAsync(batch);
-                batch.Clear();
-            }
+            await CommitAsync(batch);
+            batch.Clear();
         }
     }
 
+    /// <summary>Runs and commits one batch, and answers each piece. Never throws: the writer outlives any failed batch.</summary>
     private async Task CommitAsync(List<Queued> batch)
     {
         SemaphoreSlim? gate = null;
@@ -76,27 +71,30 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
             var commands = new SqliteWriteCommands(open, transaction, prepared);
             foreach (var queued in batch)
             {
-                await RunAloneAsync(queued, commands);
+                // Checked once the lock is held, after any wait for it: work whose caller gave up meanwhile is not done.
+                if (!queued.Cancelled())
+                {
+                    await RunAloneAsync(queued, commands);
+                }
             }
             transaction.Commit();
+            foreach (var queued in batch)
+            {
+                queued.Committed();
+            }
         }
         catch (Exception e)
         {
-            // Nothing of the batch is committed. A connection in an unknown state is not kept.
+            // Nothing of the batch is committed.
             foreach (var queued in batch)
             {
                 queued.Failed(e);
             }
-            Close();
-            return;
+            Discard();
         }
         finally
         {
             gate?.Release();
-        }
-        foreach (var queued in batch)
-        {
-            queued.Committed();
         }
     }
 
@@ -149,6 +147,28 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
         connection = null;
     }
 
+    /// <summary>
+    /// After a failed batch: a connection in an unknown state is not kept, nor given back to Microsoft.Data.Sqlite's pool,
+    /// and the next batch opens a new one. Closing a broken connection may fail as well; nothing of the batch is left to
+    /// undo then, and the writer must go on.
+    /// </summary>
+    private void Discard()
+    {
+        try
+        {
+            if (connection is not null)
+            {
+                SqliteConnection.ClearPool(connection);
+            }
+            Close();
+        }
+        catch (Exception)
+        {
+            prepared.Clear();
+            connection = null;
+        }
+    }
+
     /// <summary>Commits what is queued, then closes the connection.</summary>
     protected override void Dispose(bool disposing)
     {
@@ -164,7 +184,7 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
     /// <summary>A piece of work waiting for the writer, and its caller's task.</summary>
     private abstract class Queued
     {
-        /// <summary>True when its caller gave up before it started; it then never runs.</summary>
+        /// <summary>True when its caller gave up before it started; it then never runs, and its task is cancelled.</summary>
         public abstract bool Cancelled();
 
         public abstract Task RunAsync(WriteCommands commands);

@@ -1,6 +1,5 @@
-using System.Text.Json;
+using System.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Latchkey.Storage;
 
@@ -12,8 +11,6 @@ namespace Latchkey.Storage;
 internal sealed class SqliteWriteCommands(SqliteConnection connection, SqliteTransaction transaction, Dictionary<string, SqliteCommand>? kept)
     : WriteCommands
 {
-    private static readonly Func<DateTimeOffset, long> ToStoredNumber = new DateTimeOffsetToBinaryConverter().ConvertToProviderTyped;
-
     // Microsoft.Data.Sqlite runs every statement synchronously; its async methods would too, at the cost of a Task each.
     public override Task<int> ExecuteAsync(string sql, CancellationToken ct, params object?[] values)
     {
@@ -41,11 +38,20 @@ internal sealed class SqliteWriteCommands(SqliteConnection connection, SqliteTra
         }
     }
 
-    public override object Id(Guid value) => value.ToString().ToUpperInvariant();
-
-    public override object? Time(DateTimeOffset? value) => value is { } time ? ToStoredNumber(time) : null;
-
-    public override object Strings(IReadOnlyList<string> values) => JsonSerializer.Serialize(values);
+    public override Task<T?> SingleOrDefaultAsync<T>(string sql, Func<StoredRow, T> map, CancellationToken ct, params object?[] values)
+        where T : class
+    {
+        var command = Command(sql, values);
+        try
+        {
+            using var row = command.ExecuteReader(CommandBehavior.SingleRow);
+            return Task.FromResult(row.Read() ? map(new StoredRow(row, StoredValues.Sqlite)) : null);
+        }
+        finally
+        {
+            Done(command);
+        }
+    }
 
     private SqliteCommand Command(string sql, object?[] values)
     {
@@ -67,7 +73,7 @@ internal sealed class SqliteWriteCommands(SqliteConnection connection, SqliteTra
         command.Transaction = transaction;
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            command.Parameters[i].Value = StoredValues.Sqlite.Parameter(values[i]);
         }
         return command;
     }

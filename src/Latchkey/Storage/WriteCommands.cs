@@ -7,9 +7,9 @@ namespace Latchkey.Storage;
 
 /// <summary>
 /// SQL statements run inside a write transaction that is already open: one of <see cref="HotPathWrites"/>, or a request's
-/// own EF Core transaction (<see cref="Joining"/>). Parameters are positional, <c>@p0</c>, <c>@p1</c>…, and values go in
-/// as the provider stores them (<see cref="Id"/>, <see cref="Time"/>, <see cref="Strings"/>), so one statement serves
-/// both providers' migrated schemas.
+/// own EF Core transaction (<see cref="Joining"/>). Parameters are positional, <c>@p0</c>, <c>@p1</c>…, and go in, and
+/// columns come out, as the provider stores them (<see cref="StoredValues"/>), so one statement serves both providers'
+/// migrated schemas.
 /// </summary>
 public abstract class WriteCommands
 {
@@ -31,12 +31,7 @@ public abstract class WriteCommands
     /// <summary>Runs <paramref name="sql"/> and returns the first column of its first row (an <c>INSERT … RETURNING</c>'s key).</summary>
     public abstract Task<long> ScalarAsync(string sql, CancellationToken ct, params object?[] values);
 
-    /// <summary>A <see cref="Guid"/> as the provider stores it (SQLite: EF Core's upper-case text).</summary>
-    public abstract object Id(Guid value);
-
-    /// <summary>A <see cref="DateTimeOffset"/> as the provider stores it (SQLite: <see cref="SqliteLatchkeyDbContext"/>'s number).</summary>
-    public abstract object? Time(DateTimeOffset? value);
-
-    /// <summary>A list of strings as the provider stores it (PostgreSQL <c>text[]</c>, SQLite EF Core's JSON array).</summary>
-    public abstract object Strings(IReadOnlyList<string> values);
+    /// <summary>The first row <paramref name="sql"/> finds, mapped; null when it finds none.</summary>
+    public abstract Task<T?> SingleOrDefaultAsync<T>(string sql, Func<StoredRow, T> map, CancellationToken ct, params object?[] values)
+        where T : class;
 }

@@ -30,25 +30,25 @@ public sealed partial class TokenLookup(LatchkeyDbContext db, HotPathReads reads
         WHERE t."Hash" = @key
         """;
 
-    private static TokenRecord Read(DbDataReader row, HotPathReads columns) => new(
-        Kind: Enum.Parse<TokenKind>(row.GetString(0)),
-        AppId: row.GetInt64(1),
-        ClientId: row.GetString(2),
-        AppName: row.GetString(3),
-        AppStatus: Enum.Parse<AppStatus>(row.GetString(4)),
-        InstallationId: row.GetGuid(5),
-        FamilyId: row.GetGuid(6),
-        OrganizationId: row.GetGuid(7),
-        ActorMode: row.GetString(8),
-        UserId: row.IsDBNull(9) ? null : row.GetGuid(9),
-        Scopes: columns.Strings(row, 10),
-        IssuedAt: columns.Timestamp(row, 11)!.Value,
-        ExpiresAt: columns.Timestamp(row, 12),
-        RevokedAt: columns.Timestamp(row, 13),
-        RotatedAt: columns.Timestamp(row, 14),
-        InstallationRevokedAt: columns.Timestamp(row, 15),
-        InstallationLastUsedAt: columns.Timestamp(row, 16),
-        PassphraseHash: row.IsDBNull(17) ? null : row.GetFieldValue<byte[]>(17));
+    private static TokenRecord Read(StoredRow row) => new(
+        Kind: row.Enum<TokenKind>(0),
+        AppId: row.Number(1),
+        ClientId: row.Text(2),
+        AppName: row.Text(3),
+        AppStatus: row.Enum<AppStatus>(4),
+        InstallationId: row.Id(5),
+        FamilyId: row.Id(6),
+        OrganizationId: row.Id(7),
+        ActorMode: row.Text(8),
+        UserId: row.NullableId(9),
+        Scopes: row.Strings(10),
+        IssuedAt: row.Time(11)!.Value,
+        ExpiresAt: row.Time(12),
+        RevokedAt: row.Time(13),
+        RotatedAt: row.Time(14),
+        InstallationRevokedAt: row.Time(15),
+        InstallationLastUsedAt: row.Time(16),
+        PassphraseHash: row.NullableBytes(17));
 
     /// <summary>
     /// The token, live or not, when it is well formed as <paramref name="kind"/> (null: access or refresh) under

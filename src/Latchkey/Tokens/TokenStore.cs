@@ -13,7 +13,8 @@ namespace Latchkey.Tokens;
 /// across server processes sharing a database. Only hashes go in; plaintext comes out once. Whatever
 /// ends live tokens early also writes a <see cref="Revocation"/> in its transaction, for resource servers' caches.
 /// </summary>
-public sealed class TokenStore(LatchkeyDbContext db, HotPathWrites writes, TimeProvider clock, WebhookOutbox webhooks)
+public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transactions, HotPathReads reads, TimeProvider clock,
+    WebhookOutbox webhooks)
 {
     public async Task<string> IssueCodeAsync(Installation installation, string? redirectUri, IReadOnlyList<string> scopes,
         string? codeChallenge, TokenPrefixes prefixes, TimeSpan lifetime, CancellationToken ct)
@@ -37,18 +38,15 @@ public sealed class TokenStore(LatchkeyDbContext db, HotPathWrites writes, TimeP
     }
 
     /// <summary>
-    /// Marks the code consumed with one conditional UPDATE: of any number of parallel redemptions,
-    /// exactly one sees <see cref="CodeConsumption.Consumed"/>. The code is burned before any other
-    /// check, so a redemption that then fails a check cannot be retried (DESIGN.md rule 3).
+    /// Marks the code consumed with one conditional UPDATE, in the caller's write transaction: of any number of parallel
+    /// redemptions, exactly one sees <see cref="CodeConsumption.Consumed"/>. The code is burned before any other check, so
+    /// a redemption that then fails a check cannot be retried (DESIGN.md rule 3).
     /// </summary>
-    public async Task<(CodeConsumption Outcome, AuthorizationCode? Code)> TryConsumeCodeAsync(string code, CancellationToken ct)
+    public async Task<(CodeConsumption Outcome, AuthorizationCode? Code)> TryConsumeCodeAsync(WriteCommands commands, string code,
+        CancellationToken ct)
     {
-        var hash = TokenCodec.Hash(code);
         var now = clock.GetUtcNow();
-        var won = await db.AuthorizationCodes
-            .Where(c => c.Hash == hash && c.ConsumedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(c => c.ConsumedAt, now), ct) == 1;
-        var row = await db.AuthorizationCodes.AsNoTracking().SingleOrDefaultAsync(c => c.Hash == hash, ct);
+        var (won, row) = await TokenStatements.ConsumeCodeAsync(commands, TokenCodec.Hash(code), now, ct);
         return row switch
         {
             null => (CodeConsumption.Unknown, null),
@@ -59,32 +57,31 @@ public sealed class TokenStore(LatchkeyDbContext db, HotPathWrites writes, TimeP
     }
 
     /// <summary>
-    /// Issues a new token set for an installation and revokes every token it had, in one transaction:
-    /// an installation holds one live token set (FeatureOS seed 004, "Lifetimes"). Null when the
-    /// installation was revoked meanwhile. Joins the caller's transaction if there is one
-    /// (<see cref="Protocol.Grants.AuthorizationCodeGrant"/> burns the code in the same one); otherwise runs
-    /// as <see cref="HotPathWrites"/> work, which on SQLite shares its commit with the other requests queued meanwhile.
+    /// Issues a new token set for an installation, in a write transaction of its own (<see cref="WriteTransactions"/>):
+    /// client_credentials, which on SQLite shares its commit with the other requests queued meanwhile.
     /// </summary>
-    public async Task<TokenSet?> IssueTokenSetAsync(Installation installation, IReadOnlyList<string> scopes, Guid familyId,
-        TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct)
+    public Task<TokenSet?> IssueTokenSetAsync(Installation installation, IReadOnlyList<string> scopes, Guid familyId,
+        TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct) =>
+        transactions.RunAsync((commands, ct) => IssueTokenSetAsync(commands, installation.Id, installation.AppId, scopes, familyId,
+            prefixes, lifetimes, withRefreshToken, ct), ct);
+
+    /// <summary>
+    /// Issues a new token set for an installation and revokes every token it had, in the caller's write transaction
+    /// (<see cref="Protocol.Grants.AuthorizationCodeGrant"/> burns the code in the same one): an installation holds one
+    /// live token set (FeatureOS seed 004, "Lifetimes"). Null when the installation was revoked meanwhile.
+    /// </summary>
+    public async Task<TokenSet?> IssueTokenSetAsync(WriteCommands commands, Guid installationId, long appId, IReadOnlyList<string> scopes,
+        Guid familyId, TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct)
     {
         var minted = MintedTokenSet.Mint(prefixes, withRefreshToken);
-        return db.Database.CurrentTransaction is null
-            ? await writes.RunAsync((commands, ct) => IssueAsync(commands, ct), ct)
-            : await IssueAsync(WriteCommands.Joining(db), ct);
-
-        async Task<TokenSet?> IssueAsync(WriteCommands commands, CancellationToken ct)
+        if (!await TokenStatements.LockLiveInstallationAsync(commands, installationId, ct))
         {
-            if (!await TokenSetWrites.LockLiveInstallationAsync(commands, installation.Id, ct))
-            {
-                return null;
-            }
-            var now = clock.GetUtcNow();
-            await TokenSetWrites.RevokeLiveSetAsync(commands, installation.Id, now, ct);
-            var (set, _) = await TokenSetWrites.InsertAsync(commands, minted, installation.AppId, installation.Id, scopes, familyId,
-                lifetimes, now, ct);
-            return set;
+            return null;
         }
+        var now = clock.GetUtcNow();
+        await TokenStatements.RevokeLiveSetAsync(commands, installationId, now, ct);
+        var (set, _) = await TokenStatements.InsertSetAsync(commands, minted, appId, installationId, scopes, familyId, lifetimes, now, ct);
+        return set;
     }
 
     /// <summary>
@@ -94,91 +91,103 @@ public sealed class TokenStore(LatchkeyDbContext db, HotPathWrites writes, TimeP
     /// within <see cref="TokenLifetimes.RefreshReuseGrace"/> of the first rotation and the successor has not been
     /// rotated: then the unused successor set is revoked and a new one issued in its place (a lost response, retried).
     /// </summary>
-    public async Task<(RefreshOutcome Outcome, IssuedToken? Presented, TokenSet? Issued)> RotateRefreshTokenAsync(
+    public async Task<(RefreshOutcome Outcome, TokenSet? Issued)> RotateRefreshTokenAsync(
         string refreshToken, long appId, Func<IssuedToken, IReadOnlyList<string>?> narrowScopes,
         TokenPrefixes prefixes, TokenLifetimes lifetimes, CancellationToken ct)
     {
-        var hash = TokenCodec.Hash(refreshToken);
-        var presented = await db.Tokens.AsNoTracking()
-            .SingleOrDefaultAsync(t => t.Hash == hash && t.Kind == TokenKind.RefreshToken, ct);
-        if (presented is null || presented.AppId != appId)
+        var presented = await reads.SingleOrDefaultAsync(TokenStatements.TokenByHash, TokenCodec.Hash(refreshToken), TokenStatements.ReadToken, ct);
+        if (presented is null || presented.Kind != TokenKind.RefreshToken || presented.AppId != appId)
         {
-            return (RefreshOutcome.Unknown, null, null);
+            return (RefreshOutcome.Unknown, null);
         }
         // A first look, without a lock, turns away what changes nothing: those states never change back.
         var verdict = presented.Judge(clock.GetUtcNow(), lifetimes.RefreshReuseGrace);
         if (Final(verdict) is { } final)
         {
-            return (final, presented, null);
+            return (final, null);
         }
         var scopes = narrowScopes(presented);
         if (scopes is null && verdict is RefreshVerdict.Rotate or RefreshVerdict.ReplaceSuccessor)
         {
-            return (RefreshOutcome.ScopeWidened, presented, null);
+            return (RefreshOutcome.ScopeWidened, null);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await LockLiveInstallationAsync(presented.InstallationId, ct))
+        // A rotation, the common case, is hot-path work (on SQLite it shares its commit). Reuse also queues a webhook,
+        // which goes through EF Core: found in that work, it changes nothing there, and the same step runs again in an
+        // EF Core transaction, which revokes the family if it still finds reuse under the lock.
+        var step = await transactions.RunAsync((commands, ct) => RotateLockedAsync(commands, presented, scopes, prefixes, lifetimes, ct), ct);
+        if (!step.FamilyMustGo)
         {
-            // Uninstalled since the lookup above: the uninstall has revoked this token too.
-            return (RefreshOutcome.Revoked, presented, null);
+            return (step.Outcome, step.Issued);
+        }
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        var joined = WriteCommands.Joining(db);
+        step = await RotateLockedAsync(joined, presented, scopes, prefixes, lifetimes, ct);
+        if (step.FamilyMustGo)
+        {
+            // RFC 9700 §4.14.2: the presented token is in two hands, so the whole family goes.
+            await TokenStatements.RevokeFamilyAsync(joined, presented.InstallationId, presented.FamilyId, clock.GetUtcNow(), ct);
+            await webhooks.RefreshTokenReuseDetectedAsync(presented, ct);
+            await db.SaveChangesAsync(ct);
+        }
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+        return (step.Outcome, step.Issued);
+    }
+
+    /// <summary>What a refresh did under the installation's lock; when <see cref="FamilyMustGo"/>, it found reuse and changed nothing.</summary>
+    private readonly record struct RotationStep(RefreshOutcome Outcome, TokenSet? Issued = null, bool FamilyMustGo = false);
+
+    /// <summary>A refresh's work under the installation's lock, in the caller's write transaction.</summary>
+    private async Task<RotationStep> RotateLockedAsync(WriteCommands commands, IssuedToken firstLook, IReadOnlyList<string>? scopes,
+        TokenPrefixes prefixes, TokenLifetimes lifetimes, CancellationToken ct)
+    {
+        if (!await TokenStatements.LockLiveInstallationAsync(commands, firstLook.InstallationId, ct))
+        {
+            // Uninstalled since the first look: the uninstall has revoked this token too.
+            return new(RefreshOutcome.Revoked);
         }
         // Under the lock nothing else issues to this installation, so the row as read now is the one to act on: a
         // parallel request that rotated it first has committed, and this one is judged as presenting a rotated token.
-        presented = await db.Tokens.AsNoTracking().SingleAsync(t => t.Id == presented.Id, ct);
+        // No row: deleted with its app since the first look.
+        if (await TokenStatements.TokenByIdAsync(commands, firstLook.Id, ct) is not { } presented)
+        {
+            return new(RefreshOutcome.Revoked);
+        }
         var now = clock.GetUtcNow();
-        verdict = presented.Judge(now, lifetimes.RefreshReuseGrace);
+        var verdict = presented.Judge(now, lifetimes.RefreshReuseGrace);
         if (Final(verdict) is { } changed)
         {
-            return (changed, presented, null);
+            return new(changed);
         }
         if (verdict is RefreshVerdict.Reuse or RefreshVerdict.ReplacedReuse)
         {
-            return (await RevokeForReuseAsync(presented, verdict, transaction, ct), presented, null);
+            return Reuse(verdict);
         }
         // Rotated now, or (within the grace) keeping its first rotation's time, so retries do not stretch the grace.
         // Conditional, because a replayed code revokes a family without this lock (AuthorizationCodeGrant).
-        var presentedId = presented.Id;
-        if (await db.Tokens
-                .Where(t => t.Id == presentedId && t.RevokedAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RotatedAt, t => t.RotatedAt ?? now), ct) == 0)
+        if (!await TokenStatements.MarkRotatedAsync(commands, presented.Id, now, ct))
         {
-            return (RefreshOutcome.Revoked, presented, null);
+            return new(RefreshOutcome.Revoked);
         }
-        if (verdict is RefreshVerdict.ReplaceSuccessor && !await RevokeUnusedSuccessorAsync(presented, now, ct))
+        // Within the grace, the successor is replaced only while unused; once rotated, the token presented now is reused.
+        if (verdict is RefreshVerdict.ReplaceSuccessor
+            && !(presented.ReplacedById is { } successor && await TokenStatements.RevokeIfUnusedAsync(commands, successor, now, ct)))
         {
-            return (await RevokeForReuseAsync(presented, RefreshVerdict.Reuse, transaction, ct), presented, null);
+            return Reuse(RefreshVerdict.Reuse);
         }
-        if (await db.Tokens
-                .Where(t => t.FamilyId == presented.FamilyId && t.Kind == TokenKind.AccessToken && t.RevokedAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) > 0)
-        {
-            // The installation's one live set is this family (IssueTokenSetAsync), so naming the installation
-            // drops exactly the old access token from caches, without reading its hash.
-            db.Revocations.Add(Revocation.OfInstallation(presented.InstallationId, now));
-        }
-        await db.SaveChangesAsync(ct);
-        var (issued, successorId) = await TokenSetWrites.InsertAsync(WriteCommands.Joining(db),
-            MintedTokenSet.Mint(prefixes, withRefreshToken: true), presented.AppId, presented.InstallationId, scopes!,
-            presented.FamilyId, lifetimes, now, ct);
+        await TokenStatements.RevokeFamilyAccessTokensAsync(commands, presented.InstallationId, presented.FamilyId, now, ct);
+        var (issued, successorId) = await TokenStatements.InsertSetAsync(commands, MintedTokenSet.Mint(prefixes, withRefreshToken: true),
+            presented.AppId, presented.InstallationId, scopes!, presented.FamilyId, lifetimes, now, ct);
         // The presented token, and the successor it just replaced, name the new refresh token as what took their place.
-        var replacedSuccessor = verdict is RefreshVerdict.ReplaceSuccessor ? presented.ReplacedById : null;
-        await db.Tokens
-            .Where(t => t.Id == presentedId || t.Id == replacedSuccessor)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.ReplacedById, successorId), ct);
-        await transaction.CommitAsync(ct);
-        return (RefreshOutcome.Rotated, presented, issued);
-    }
+        await TokenStatements.NameSuccessorAsync(commands, successorId!.Value, presented.Id,
+            verdict is RefreshVerdict.ReplaceSuccessor ? presented.ReplacedById : null, ct);
+        return new(RefreshOutcome.Rotated, issued);
 
-    /// <summary>RFC 9700 §4.14.2: the presented token is in two hands, so the whole family goes, in the locked transaction.</summary>
-    private async Task<RefreshOutcome> RevokeForReuseAsync(IssuedToken presented, RefreshVerdict verdict,
-        IDbContextTransaction transaction, CancellationToken ct)
-    {
-        await RevokeFamilyLockedAsync(presented.InstallationId, presented.FamilyId, ct);
-        await webhooks.RefreshTokenReuseDetectedAsync(presented, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return verdict is RefreshVerdict.ReplacedReuse ? RefreshOutcome.ReplacedReuseDetected : RefreshOutcome.ReuseDetected;
+        static RotationStep Reuse(RefreshVerdict verdict) => new(
+            verdict is RefreshVerdict.ReplacedReuse ? RefreshOutcome.ReplacedReuseDetected : RefreshOutcome.ReuseDetected, FamilyMustGo: true);
     }
 
     /// <summary>The outcome of a verdict that changes nothing; null when the request goes on.</summary>
@@ -191,49 +200,22 @@ public sealed class TokenStore(LatchkeyDbContext db, HotPathWrites writes, TimeP
     };
 
     /// <summary>
-    /// Revokes the presented token's successor, if it is still unused (never rotated), with one conditional UPDATE.
-    /// False when it was rotated, which ends the grace: the token presented now is being reused. Also false for a
-    /// token rotated before successors were recorded, whose successor is unknown.
+    /// Revokes every live token of a family in a write transaction of its own: an invalidated token's set (Fillout's
+    /// <c>DELETE /v1/api/oauth/invalidate</c>).
     /// </summary>
-    private async Task<bool> RevokeUnusedSuccessorAsync(IssuedToken presented, DateTimeOffset now, CancellationToken ct) =>
-        presented.ReplacedById is { } successorId
-        && await db.Tokens
-            .Where(t => t.Id == successorId && t.RotatedAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 1;
+    public Task RevokeFamilyAsync(Guid installationId, Guid familyId, CancellationToken ct) =>
+        transactions.RunAsync((commands, ct) => RevokeFamilyAsync(commands, installationId, familyId, ct), ct);
 
     /// <summary>
-    /// Revokes every live token of a family: what a replayed code issued, or an invalidated token's set. It takes the
-    /// installation's lock first, in the order every writer takes them (code, installation, tokens), so it cannot
-    /// deadlock with a rotation of the same family. Joins the caller's transaction if there is one.
+    /// Revokes every live token of a family, in the caller's write transaction: what a replayed code issued. It takes the
+    /// installation's lock first, in the order every writer takes them (code, installation, tokens), so it cannot deadlock
+    /// with a rotation of the same family. False when none was live.
     /// </summary>
-    public async Task RevokeFamilyAsync(Guid installationId, Guid familyId, CancellationToken ct)
+    public async Task<bool> RevokeFamilyAsync(WriteCommands commands, Guid installationId, Guid familyId, CancellationToken ct)
     {
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        // Not live: the uninstall already revoked every token of the installation, and the update below finds none.
-        await LockLiveInstallationAsync(installationId, ct);
-        await RevokeFamilyLockedAsync(installationId, familyId, ct);
-        await db.SaveChangesAsync(ct);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(ct);
-        }
-    }
-
-    /// <summary>
-    /// Revokes every live token of a family, under a lock the caller already holds, and adds its log entry to the
-    /// context, for the caller's save; false when none was live.
-    /// </summary>
-    private async Task<bool> RevokeFamilyLockedAsync(Guid installationId, Guid familyId, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (await db.Tokens
-                .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 0)
-        {
-            return false;
-        }
-        db.Revocations.Add(Revocation.OfInstallation(installationId, now));
-        return true;
+        // Not live: the uninstall already revoked every token of the installation, and the update finds none.
+        await TokenStatements.LockLiveInstallationAsync(commands, installationId, ct);
+        return await TokenStatements.RevokeFamilyAsync(commands, installationId, familyId, clock.GetUtcNow(), ct);
     }
 
     /// <summary>
@@ -262,7 +244,7 @@ public sealed class TokenStore(LatchkeyDbContext db, HotPathWrites writes, TimeP
         }
         var now = clock.GetUtcNow();
         var revoked = row.Kind == TokenKind.RefreshToken
-            ? await RevokeFamilyLockedAsync(row.InstallationId, row.FamilyId, ct)
+            ? await TokenStatements.RevokeFamilyAsync(WriteCommands.Joining(db), row.InstallationId, row.FamilyId, now, ct)
             : await db.Tokens.Where(t => t.Id == row.Id && t.RevokedAt == null).ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 1;
         if (revoked)
         {
@@ -300,7 +282,7 @@ public sealed class TokenStore(LatchkeyDbContext db, HotPathWrites writes, TimeP
     /// transaction at a time, so there the lock only reports liveness.
     /// </summary>
     private Task<bool> LockLiveInstallationAsync(Guid installationId, CancellationToken ct) =>
-        TokenSetWrites.LockLiveInstallationAsync(WriteCommands.Joining(db), installationId, ct);
+        TokenStatements.LockLiveInstallationAsync(WriteCommands.Joining(db), installationId, ct);
 }
 
 public enum CodeConsumption

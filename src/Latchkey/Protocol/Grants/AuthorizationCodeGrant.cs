@@ -2,12 +2,11 @@ using Latchkey.Apps;
 using Latchkey.Profiles;
 using Latchkey.Storage;
 using Latchkey.Tokens;
-using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Protocol.Grants;
 
 /// <summary>RFC 6749 §4.1.3: exchange an authorization code for tokens.</summary>
-public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext db, ProfilePolicies profiles) : IGrant
+public sealed class AuthorizationCodeGrant(TokenStore tokens, WriteTransactions transactions, ProfilePolicies profiles) : IGrant
 {
     /// <summary>The one error a profile may need to tell apart from other invalid_grant ones (Onboardbase's auth_code_expired, seed 003).</summary>
     public static readonly OAuthError CodeExpired = OAuthError.InvalidGrant("The code has expired; start the authorization again.");
@@ -32,26 +31,21 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
         // UPDATE waits for it to commit, so that replay's revocation sees, and revokes, what this one issued
         // (DESIGN.md rule 3). Committed whatever the outcome: a failed check leaves the code burned. A caller's
         // transaction is joined instead, for a profile that stores more with the tokens (Onboardbase's passphrase).
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        var result = await RedeemAsync(app, code, parameters, policy, ct);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(ct);
-        }
-        return result;
+        return await transactions.RunAsync((commands, ct) => RedeemAsync(commands, app, code, parameters, policy, ct), ct);
     }
 
-    private async Task<GrantResult> RedeemAsync(App app, string code, OAuthParameters parameters, ProfilePolicy policy, CancellationToken ct)
+    private async Task<GrantResult> RedeemAsync(WriteCommands commands, App app, string code, OAuthParameters parameters,
+        ProfilePolicy policy, CancellationToken ct)
     {
         // Burn first, check after: a redemption that fails any check below cannot be retried (DESIGN.md rule 3).
-        var (consumption, row) = await tokens.TryConsumeCodeAsync(code, ct);
+        var (consumption, row) = await tokens.TryConsumeCodeAsync(commands, code, ct);
         switch (consumption)
         {
             case CodeConsumption.Unknown:
                 return OAuthError.InvalidGrant("The code is not one this server issued.");
             case CodeConsumption.Replayed:
                 // RFC 6749 §4.1.2: a code used twice revokes what its first use issued.
-                await tokens.RevokeFamilyAsync(row!.InstallationId, row.FamilyId, ct);
+                await tokens.RevokeFamilyAsync(commands, row!.InstallationId, row.FamilyId, ct);
                 return OAuthError.InvalidGrant("The code was already used; the tokens issued for it have been revoked.");
             case CodeConsumption.Expired:
                 return CodeExpired;
@@ -69,11 +63,8 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, LatchkeyDbContext 
         {
             return pkceError;
         }
-        var installation = await db.Installations.AsNoTracking()
-            .SingleOrDefaultAsync(i => i.Id == issued.InstallationId && i.RevokedAt == null, ct);
-        return installation is not null
-            && await tokens.IssueTokenSetAsync(installation, issued.Scopes, issued.FamilyId, policy.Prefixes,
-                policy.Lifetimes, policy.IssuesRefreshTokens, ct) is { } set
+        return await tokens.IssueTokenSetAsync(commands, issued.InstallationId, issued.AppId, issued.Scopes, issued.FamilyId,
+                policy.Prefixes, policy.Lifetimes, policy.IssuesRefreshTokens, ct) is { } set
             ? set
             : OAuthError.InvalidGrant("The app was uninstalled after this code was issued.");
     }

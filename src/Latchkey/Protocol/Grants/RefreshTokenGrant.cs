@@ -26,7 +26,7 @@ public sealed class RefreshTokenGrant(TokenStore tokens, ProfilePolicies profile
         }
         var requested = request.Parameters["scope"] is { } scope ? ScopeList.Parse(scope) : null;
 
-        var (outcome, _, issued) = await tokens.RotateRefreshTokenAsync(refreshToken, app.Id,
+        var (outcome, issued) = await tokens.RotateRefreshTokenAsync(refreshToken, app.Id,
             presented => Narrow(presented.Scopes, requested), policy.Prefixes, policy.Lifetimes, ct);
         // RFC 6749 §5.2: every refusal of the token itself is invalid_grant. The description says what happened and
         // whether this very request revoked the authorization: a developer can tell a stale token from a stolen one.
