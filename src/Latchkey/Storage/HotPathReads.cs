@@ -16,9 +16,16 @@ public abstract class HotPathReads : IDisposable
         _ => new SqliteHotPathReads(connectionString),
     };
 
+    /// <summary>
+    /// What <paramref name="read"/> makes of the rows <paramref name="sql"/> finds for <c>@key</c>; it moves from row to
+    /// row with <see cref="StoredRow.Next"/>.
+    /// </summary>
+    public abstract Task<T> ReadAsync<T>(string sql, object key, Func<StoredRow, T> read, CancellationToken ct);
+
     /// <summary>The row <paramref name="sql"/> finds for <c>@key</c>, a unique key, mapped; null when there is none.</summary>
-    public abstract Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<StoredRow, T> map, CancellationToken ct)
-        where T : class;
+    public Task<T?> SingleOrDefaultAsync<T>(string sql, object key, Func<StoredRow, T> map, CancellationToken ct)
+        where T : class =>
+        ReadAsync(sql, key, row => row.Next() ? map(row) : null, ct);
 
     public void Dispose()
     {

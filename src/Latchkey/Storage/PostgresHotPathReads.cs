@@ -1,4 +1,3 @@
-using System.Data;
 using Npgsql;
 
 namespace Latchkey.Storage;
@@ -9,15 +8,16 @@ namespace Latchkey.Storage;
 /// </summary>
 internal sealed class PostgresHotPathReads(string connectionString) : HotPathReads
 {
-    public override async Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<StoredRow, T> map, CancellationToken ct)
-        where T : class
+    public override async Task<T> ReadAsync<T>(string sql, object key, Func<StoredRow, T> read, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter<byte[]>("key", key));
+        command.Parameters.Add(new NpgsqlParameter("key", key));
         await command.PrepareAsync(ct);
-        await using var row = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-        return await row.ReadAsync(ct) ? map(new StoredRow(row, StoredValues.Postgres)) : null;
+        // StoredRow.Next reads synchronously: these queries return a row or a few (an app's secrets), which arrive with the
+        // first buffer, so it does not wait on the network.
+        await using var rows = await command.ExecuteReaderAsync(ct);
+        return read(new StoredRow(rows, StoredValues.Postgres));
     }
 }

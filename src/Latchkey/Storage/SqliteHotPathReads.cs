@@ -1,4 +1,3 @@
-using System.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.ObjectPool;
 
@@ -14,17 +13,16 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
     private readonly ObjectPool<Session> sessions = new DefaultObjectPoolProvider { MaximumRetained = Environment.ProcessorCount * 4 }
         .Create(new SessionPolicy(connectionString));
 
-    public override Task<T?> SingleOrDefaultAsync<T>(string sql, byte[] key, Func<StoredRow, T> map, CancellationToken ct)
-        where T : class
+    public override Task<T> ReadAsync<T>(string sql, object key, Func<StoredRow, T> read, CancellationToken ct)
     {
         var session = sessions.Get();
-        T? found;
+        T found;
         try
         {
             var command = session.Prepared(sql);
             command.Parameters[0].Value = key;
-            using var row = command.ExecuteReader(CommandBehavior.SingleRow);
-            found = row.Read() ? map(new StoredRow(row, StoredValues.Sqlite)) : null;
+            using var rows = command.ExecuteReader();
+            found = read(new StoredRow(rows, StoredValues.Sqlite));
         }
         catch
         {
@@ -65,7 +63,8 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
             {
                 command = connection.CreateCommand();
                 command.CommandText = sql;
-                command.Parameters.Add(new SqliteParameter("@key", SqliteType.Blob));
+                // Typed by each value: a token's hash is a blob, a client id text.
+                command.Parameters.Add(new SqliteParameter { ParameterName = "@key" });
                 command.Prepare();
                 prepared.Add(sql, command);
             }

@@ -5,6 +5,11 @@ namespace Latchkey.Storage;
 /// <summary>A row read by SQL beside EF Core, its columns decoded as the provider stores them (<see cref="StoredValues"/>).</summary>
 public readonly struct StoredRow(DbDataReader row, StoredValues values)
 {
+    /// <summary>Moves to the next row (to the first, the first time); false when there is none.</summary>
+    public bool Next() => row.Read();
+
+    public bool Flag(int ordinal) => row.GetBoolean(ordinal);
+
     public long Number(int ordinal) => row.GetInt64(ordinal);
 
     public string Text(int ordinal) => row.GetString(ordinal);
