@@ -6,7 +6,7 @@ namespace Latchkey.Storage;
 /// a connection opened and closed around the query (SQLite re-registers EF Core's functions on each open), the statement
 /// parsed and planned again each time, and EF Core's command, reader and shaper objects (README "Benchmarks"). The SQL
 /// names the tables and columns of the migrations, like <c>Latchkey.AspNetCore</c>'s direct mode, and the tests run each
-/// query on both providers' migrated schemas, so a schema change cannot silently break it. Writes stay with EF Core.
+/// query on both providers' migrated schemas, so a schema change cannot silently break it. The grant paths' writes are <see cref="HotPathWrites"/>.
 /// </summary>
 public abstract class HotPathReads : IDisposable
 {

@@ -1,10 +1,10 @@
 namespace Latchkey.Storage;
 
 /// <summary>
-/// Write transactions on the hot path (the token set a client_credentials request is issued) as prepared SQL beside
-/// EF Core, the counterpart of <see cref="HotPathReads"/>. Through EF Core a token set cost several EF Core operations of
-/// about 150 µs of CPU each, all inside SQLite's one write lock, so they capped issuance whatever the cores
-/// (README "Benchmarks"). The work is written once against <see cref="WriteCommands"/>, whose SQL names the migrations'
+/// Write transactions on the hot path (the token endpoint's grants: a client_credentials issuance, a code's redemption, a
+/// refresh rotation) as prepared SQL beside EF Core, the counterpart of <see cref="HotPathReads"/>. Through EF Core a token
+/// set cost several EF Core operations of about 150 µs of CPU each, all inside SQLite's one write lock, so they capped
+/// issuance whatever the cores (README "Benchmarks"). The work is written once against <see cref="WriteCommands"/>, whose SQL names the migrations'
 /// tables and columns and is run by the tests on both providers' migrated schemas.
 /// </summary>
 public abstract class HotPathWrites : IDisposable

@@ -32,21 +32,30 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
     private readonly Task writer;
     private SqliteConnection? connection;
 
+    /// <summary>Set while the writer runs a batch: work that queued more work would wait for itself.</summary>
+    private readonly AsyncLocal<bool> writing = new();
+
     public SqliteHotPathWrites(string connectionString, SqliteSynchronous synchronous)
     {
-        this.connectionString = connectionString;
+        // Not pooled: the writer keeps its connection for good, and one dropped after an error must not go back to a pool.
+        this.connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
         settings = SqliteConnectionSettings.For(synchronous);
         writer = Task.Run(WriteAsync);
     }
 
     public override Task<T> RunAsync<T>(Func<WriteCommands, CancellationToken, Task<T>> work, CancellationToken ct)
     {
+        if (writing.Value)
+        {
+            throw new InvalidOperationException("Work on the SQLite writer must use the commands it is given: queued from there it would wait for itself.");
+        }
         var queued = new Queued<T>(work, ct);
         return queue.Writer.TryWrite(queued) ? queued.Completion : Task.FromException<T>(new ObjectDisposedException(nameof(HotPathWrites)));
     }
 
     private async Task WriteAsync()
     {
+        writing.Value = true;
         var batch = new List<Queued>(MaxBatch);
         while (await queue.Reader.WaitToReadAsync())
         {
@@ -148,18 +157,13 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
     }
 
     /// <summary>
-    /// After a failed batch: a connection in an unknown state is not kept, nor given back to Microsoft.Data.Sqlite's pool,
-    /// and the next batch opens a new one. Closing a broken connection may fail as well; nothing of the batch is left to
+    /// After a failed batch: a connection in an unknown state is not kept, and the next batch opens a new one. Closing a broken connection may fail as well; nothing of the batch is left to
     /// undo then, and the writer must go on.
     /// </summary>
     private void Discard()
     {
         try
         {
-            if (connection is not null)
-            {
-                SqliteConnection.ClearPool(connection);
-            }
             Close();
         }
         catch (Exception)

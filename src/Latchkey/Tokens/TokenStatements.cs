@@ -122,7 +122,7 @@ internal static class TokenStatements
         await commands.ExecuteAsync(RevokeUnusedToken, ct, tokenId, now) == 1;
 
     /// <summary>Names <paramref name="successorId"/> as what took the place of <paramref name="tokenId"/> and, if any, <paramref name="alsoId"/>.</summary>
-    public static Task<int> NameSuccessorAsync(WriteCommands commands, long successorId, long tokenId, long? alsoId, CancellationToken ct) =>
+    public static Task NameSuccessorAsync(WriteCommands commands, long successorId, long tokenId, long? alsoId, CancellationToken ct) =>
         commands.ExecuteAsync(NameSuccessor, ct, successorId, tokenId, alsoId);
 
     public static Task<IssuedToken?> TokenByIdAsync(WriteCommands commands, long tokenId, CancellationToken ct) =>
@@ -191,8 +191,8 @@ internal static class TokenStatements
         commands.ExecuteAsync(LogRevocation, ct, nameof(RevocationKind.Installation), installationId, now);
 }
 
-/// <summary>A set's plaintext tokens, minted and hashed before its write, which then only stores the hashes.</summary>
-internal sealed record MintedTokenSet(string AccessToken, byte[] AccessTokenHash, string? RefreshToken, byte[]? RefreshTokenHash)
+/// <summary>A set's plaintext tokens, minted and hashed before its write transaction, which then only stores the hashes.</summary>
+public sealed record MintedTokenSet(string AccessToken, byte[] AccessTokenHash, string? RefreshToken, byte[]? RefreshTokenHash)
 {
     public static MintedTokenSet Mint(TokenPrefixes prefixes, bool withRefreshToken)
     {

@@ -3,7 +3,6 @@ using Latchkey.Revocations;
 using Latchkey.Storage;
 using Latchkey.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Latchkey.Tokens;
 
@@ -61,19 +60,22 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
     /// client_credentials, which on SQLite shares its commit with the other requests queued meanwhile.
     /// </summary>
     public Task<TokenSet?> IssueTokenSetAsync(Installation installation, IReadOnlyList<string> scopes, Guid familyId,
-        TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct) =>
-        transactions.RunAsync((commands, ct) => IssueTokenSetAsync(commands, installation.Id, installation.AppId, scopes, familyId,
-            prefixes, lifetimes, withRefreshToken, ct), ct);
+        TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct)
+    {
+        var minted = MintedTokenSet.Mint(prefixes, withRefreshToken);
+        return transactions.RunAsync((commands, ct) => IssueTokenSetAsync(commands, installation.Id, installation.AppId, scopes, familyId,
+            minted, lifetimes, ct), ct);
+    }
 
     /// <summary>
     /// Issues a new token set for an installation and revokes every token it had, in the caller's write transaction
     /// (<see cref="Protocol.Grants.AuthorizationCodeGrant"/> burns the code in the same one): an installation holds one
-    /// live token set (FeatureOS seed 004, "Lifetimes"). Null when the installation was revoked meanwhile.
+    /// live token set (FeatureOS seed 004, "Lifetimes"). Null when the installation was revoked meanwhile. The tokens are
+    /// <paramref name="minted"/> before the transaction, off SQLite's one writer.
     /// </summary>
     public async Task<TokenSet?> IssueTokenSetAsync(WriteCommands commands, Guid installationId, long appId, IReadOnlyList<string> scopes,
-        Guid familyId, TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct)
+        Guid familyId, MintedTokenSet minted, TokenLifetimes lifetimes, CancellationToken ct)
     {
-        var minted = MintedTokenSet.Mint(prefixes, withRefreshToken);
         if (!await TokenStatements.LockLiveInstallationAsync(commands, installationId, ct))
         {
             return null;
@@ -85,9 +87,9 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
     }
 
     /// <summary>
-    /// Exchanges a refresh token for a new set (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2), in one
-    /// transaction under the installation's lock: the presented token is marked rotated, its family's access tokens are
-    /// revoked, and the new set joins the family. Presenting a rotated token again revokes the family, unless it comes
+    /// Exchanges a refresh token for a new set (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2), each
+    /// decided in a transaction under the installation's lock: the presented token is marked rotated, its family's access
+    /// tokens are revoked, and the new set joins the family. Presenting a rotated token again revokes the family, unless it comes
     /// within <see cref="TokenLifetimes.RefreshReuseGrace"/> of the first rotation and the successor has not been
     /// rotated: then the unused successor set is revoked and a new one issued in its place (a lost response, retried).
     /// </summary>
@@ -115,24 +117,26 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
         // A rotation, the common case, is hot-path work (on SQLite it shares its commit). Reuse also queues a webhook,
         // which goes through EF Core: found in that work, it changes nothing there, and the same step runs again in an
         // EF Core transaction, which revokes the family if it still finds reuse under the lock.
-        var step = await transactions.RunAsync((commands, ct) => RotateLockedAsync(commands, presented, scopes, prefixes, lifetimes, ct), ct);
+        var minted = MintedTokenSet.Mint(prefixes, withRefreshToken: true);
+        var step = await transactions.RunAsync((commands, ct) => RotateLockedAsync(commands, presented, scopes, minted, lifetimes, ct), ct);
         if (!step.FamilyMustGo)
         {
             return (step.Outcome, step.Issued);
         }
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        // Once reuse is found, the request's end no longer stops it: a client that hangs up must not save the family.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
         var joined = WriteCommands.Joining(db);
-        step = await RotateLockedAsync(joined, presented, scopes, prefixes, lifetimes, ct);
+        step = await RotateLockedAsync(joined, presented, scopes, minted, lifetimes, CancellationToken.None);
         if (step.FamilyMustGo)
         {
             // RFC 9700 §4.14.2: the presented token is in two hands, so the whole family goes.
-            await TokenStatements.RevokeFamilyAsync(joined, presented.InstallationId, presented.FamilyId, clock.GetUtcNow(), ct);
-            await webhooks.RefreshTokenReuseDetectedAsync(presented, ct);
-            await db.SaveChangesAsync(ct);
+            await TokenStatements.RevokeFamilyAsync(joined, presented.InstallationId, presented.FamilyId, clock.GetUtcNow(), CancellationToken.None);
+            await webhooks.RefreshTokenReuseDetectedAsync(presented, CancellationToken.None);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
         if (transaction is not null)
         {
-            await transaction.CommitAsync(ct);
+            await transaction.CommitAsync(CancellationToken.None);
         }
         return (step.Outcome, step.Issued);
     }
@@ -142,7 +146,7 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
 
     /// <summary>A refresh's work under the installation's lock, in the caller's write transaction.</summary>
     private async Task<RotationStep> RotateLockedAsync(WriteCommands commands, IssuedToken firstLook, IReadOnlyList<string>? scopes,
-        TokenPrefixes prefixes, TokenLifetimes lifetimes, CancellationToken ct)
+        MintedTokenSet minted, TokenLifetimes lifetimes, CancellationToken ct)
     {
         if (!await TokenStatements.LockLiveInstallationAsync(commands, firstLook.InstallationId, ct))
         {
@@ -167,7 +171,7 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
             return Reuse(verdict);
         }
         // Rotated now, or (within the grace) keeping its first rotation's time, so retries do not stretch the grace.
-        // Conditional, because a replayed code revokes a family without this lock (AuthorizationCodeGrant).
+        // Conditional, so that a token revoked under this lock is never marked rotated; every revoker takes the lock too.
         if (!await TokenStatements.MarkRotatedAsync(commands, presented.Id, now, ct))
         {
             return new(RefreshOutcome.Revoked);
@@ -179,8 +183,7 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
             return Reuse(RefreshVerdict.Reuse);
         }
         await TokenStatements.RevokeFamilyAccessTokensAsync(commands, presented.InstallationId, presented.FamilyId, now, ct);
-        var (issued, successorId) = await TokenStatements.InsertSetAsync(commands, MintedTokenSet.Mint(prefixes, withRefreshToken: true),
-            presented.AppId, presented.InstallationId, scopes!, presented.FamilyId, lifetimes, now, ct);
+        var (issued, successorId) = await TokenStatements.InsertSetAsync(commands, minted, presented.AppId, presented.InstallationId, scopes!, presented.FamilyId, lifetimes, now, ct);
         // The presented token, and the successor it just replaced, name the new refresh token as what took their place.
         await TokenStatements.NameSuccessorAsync(commands, successorId!.Value, presented.Id,
             verdict is RefreshVerdict.ReplaceSuccessor ? presented.ReplacedById : null, ct);

@@ -31,11 +31,12 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, WriteTransactions 
         // UPDATE waits for it to commit, so that replay's revocation sees, and revokes, what this one issued
         // (DESIGN.md rule 3). Committed whatever the outcome: a failed check leaves the code burned. A caller's
         // transaction is joined instead, for a profile that stores more with the tokens (Onboardbase's passphrase).
-        return await transactions.RunAsync((commands, ct) => RedeemAsync(commands, app, code, parameters, policy, ct), ct);
+        var minted = MintedTokenSet.Mint(policy.Prefixes, policy.IssuesRefreshTokens);
+        return await transactions.RunAsync((commands, ct) => RedeemAsync(commands, app, code, parameters, policy, minted, ct), ct);
     }
 
     private async Task<GrantResult> RedeemAsync(WriteCommands commands, App app, string code, OAuthParameters parameters,
-        ProfilePolicy policy, CancellationToken ct)
+        ProfilePolicy policy, MintedTokenSet minted, CancellationToken ct)
     {
         // Burn first, check after: a redemption that fails any check below cannot be retried (DESIGN.md rule 3).
         var (consumption, row) = await tokens.TryConsumeCodeAsync(commands, code, ct);
@@ -64,7 +65,7 @@ public sealed class AuthorizationCodeGrant(TokenStore tokens, WriteTransactions 
             return pkceError;
         }
         return await tokens.IssueTokenSetAsync(commands, issued.InstallationId, issued.AppId, issued.Scopes, issued.FamilyId,
-                policy.Prefixes, policy.Lifetimes, policy.IssuesRefreshTokens, ct) is { } set
+                minted, policy.Lifetimes, ct) is { } set
             ? set
             : OAuthError.InvalidGrant("The app was uninstalled after this code was issued.");
     }
