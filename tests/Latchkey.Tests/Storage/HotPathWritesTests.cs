@@ -78,6 +78,24 @@ public sealed class HotPathWritesTests
             commands.ExecuteAsync(InsertMarker, ct, Marker(1), DateTimeOffset.UtcNow), CancellationToken.None));
     }
 
+    /// <summary>On SQLite the writer runs the work: work queued from there would wait for itself, so it fails at once.</summary>
+    [Fact]
+    public async Task WorkThatQueuesMoreWork_FailsAtOnce_InsteadOfWaitingForItself()
+    {
+        await using var server = await LatchkeyTestServer.StartAsync(DatabaseKind.Sqlite);
+        var writes = server.Services.GetRequiredService<HotPathWrites>();
+
+        var nested = writes.RunAsync(async (commands, ct) =>
+        {
+            await commands.ExecuteAsync(InsertMarker, ct, Marker(0), DateTimeOffset.UtcNow);
+            return await writes.RunAsync((inner, innerCt) => inner.ExecuteAsync(InsertMarker, innerCt, Marker(1), DateTimeOffset.UtcNow), ct);
+        }, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => nested.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("wait for itself", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await StoredMarkersAsync(server));
+    }
+
     private static string Marker(int piece) => $"hot-path-write-{piece:D2}";
 
     private static Task<List<string>> StoredMarkersAsync(LatchkeyTestServer server) =>
