@@ -105,7 +105,7 @@ internal static class Pools
     }
 
     private static async Task<TokenSet> IssueAsync(TokenStore tokens, Installation installation, ProfilePolicy policy, bool withRefreshToken) =>
-        await tokens.IssueTokenSetAsync(installation, installation.GrantedScopes, Guid.CreateVersion7(),
+        await tokens.IssueTokenSetAsync(installation.Id, installation.AppId, installation.GrantedScopes, Guid.CreateVersion7(),
             policy.Prefixes, policy.Lifetimes, withRefreshToken, default)
         ?? throw new InvalidOperationException("The installation was revoked while seeding.");
 

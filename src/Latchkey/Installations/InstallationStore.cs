@@ -7,8 +7,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Latchkey.Installations;
 
 /// <summary>Creates, updates and revokes installations. Revocation ends every token at once (DESIGN.md "Tokens").</summary>
-public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock, WebhookOutbox webhooks)
+public sealed class InstallationStore(LatchkeyDbContext db, HotPathReads reads, TimeProvider clock, WebhookOutbox webhooks)
 {
+    private const string LiveGrantByActor = """
+        SELECT "Id", "GrantedScopes", "GrantedWebhookEvents"
+        FROM installations
+        WHERE "AppId" = @p0 AND "OrganizationId" = @p1 AND "ActorKey" = @p2 AND "RevokedAt" IS NULL
+        """;
+
     /// <summary>Every client_credentials request and every consent looks its installation up.</summary>
     private static readonly CompiledQuery<Func<LatchkeyDbContext, long, Guid, string, CancellationToken, Task<Installation?>>> LiveByActor = new(() =>
         EF.CompileAsyncQuery((LatchkeyDbContext db, long appId, Guid organizationId, string actorKey, CancellationToken ct) =>
@@ -17,6 +23,20 @@ public sealed class InstallationStore(LatchkeyDbContext db, TimeProvider clock, 
 
     public Task<Installation?> FindLiveAsync(long appId, Guid organizationId, Guid? userId, CancellationToken ct) =>
         LiveByActor.For(db)(db, appId, organizationId, Installation.KeyFor(userId), ct);
+
+    /// <summary>
+    /// The live installation of <paramref name="app"/> acting as itself in its own organization, when it grants exactly
+    /// <paramref name="scopes"/> and the app's webhook events already: what a client_credentials request finds after the
+    /// first, for which <see cref="InstallAsync"/> would change nothing. Prepared SQL (<see cref="HotPathReads"/>), without
+    /// EF Core's change tracking; null when <see cref="InstallAsync"/> has something to do.
+    /// </summary>
+    public Task<Guid?> FindUnchangedBotAsync(App app, IReadOnlyList<string> scopes, CancellationToken ct) =>
+        reads.ReadAsync(LiveGrantByActor, row =>
+                row.Next() && row.Strings(1).SequenceEqual(scopes, StringComparer.Ordinal)
+                && row.Strings(2).SequenceEqual(app.WebhookEvents, StringComparer.Ordinal)
+                    ? row.Id(0)
+                    : (Guid?)null,
+            ct, app.Id, app.OrganizationId, Installation.KeyFor(null));
 
     /// <summary>
     /// The live installation of <paramref name="app"/> in the organization for the actor, created or

@@ -17,15 +17,16 @@ public abstract class HotPathReads : IDisposable
     };
 
     /// <summary>
-    /// What <paramref name="read"/> makes of the rows <paramref name="sql"/> finds for <c>@key</c>; it moves from row to
-    /// row with <see cref="StoredRow.Next"/>.
+    /// What <paramref name="read"/> makes of the rows <paramref name="sql"/> finds for <paramref name="keys"/> (<c>@p0</c>,
+    /// <c>@p1</c>…, as the provider stores them: <see cref="StoredValues"/>); it moves from row to row with
+    /// <see cref="StoredRow.Next"/>.
     /// </summary>
-    public abstract Task<T> ReadAsync<T>(string sql, object key, Func<StoredRow, T> read, CancellationToken ct);
+    public abstract Task<T> ReadAsync<T>(string sql, Func<StoredRow, T> read, CancellationToken ct, params object?[] keys);
 
-    /// <summary>The row <paramref name="sql"/> finds for <c>@key</c>, a unique key, mapped; null when there is none.</summary>
+    /// <summary>The row <paramref name="sql"/> finds for a unique <paramref name="key"/> (<c>@p0</c>), mapped; null when there is none.</summary>
     public Task<T?> SingleOrDefaultAsync<T>(string sql, object key, Func<StoredRow, T> map, CancellationToken ct)
         where T : class =>
-        ReadAsync(sql, key, row => row.Next() ? map(row) : null, ct);
+        ReadAsync(sql, row => row.Next() ? map(row) : null, ct, key);
 
     public void Dispose()
     {

@@ -8,12 +8,15 @@ namespace Latchkey.Storage;
 /// </summary>
 internal sealed class PostgresHotPathReads(string connectionString) : HotPathReads
 {
-    public override async Task<T> ReadAsync<T>(string sql, object key, Func<StoredRow, T> read, CancellationToken ct)
+    public override async Task<T> ReadAsync<T>(string sql, Func<StoredRow, T> read, CancellationToken ct, params object?[] keys)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter("key", key));
+        for (var i = 0; i < keys.Length; i++)
+        {
+            command.Parameters.Add(new NpgsqlParameter($"p{i}", StoredValues.Postgres.Parameter(keys[i])));
+        }
         await command.PrepareAsync(ct);
         // StoredRow.Next reads synchronously: these queries return a row or a few (an app's secrets), which arrive with the
         // first buffer, so it does not wait on the network.

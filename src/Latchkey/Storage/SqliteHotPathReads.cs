@@ -13,14 +13,17 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
     private readonly ObjectPool<Session> sessions = new DefaultObjectPoolProvider { MaximumRetained = Environment.ProcessorCount * 4 }
         .Create(new SessionPolicy(connectionString));
 
-    public override Task<T> ReadAsync<T>(string sql, object key, Func<StoredRow, T> read, CancellationToken ct)
+    public override Task<T> ReadAsync<T>(string sql, Func<StoredRow, T> read, CancellationToken ct, params object?[] keys)
     {
         var session = sessions.Get();
         T found;
         try
         {
-            var command = session.Prepared(sql);
-            command.Parameters[0].Value = key;
+            var command = session.Prepared(sql, keys.Length);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                command.Parameters[i].Value = StoredValues.Sqlite.Parameter(keys[i]);
+            }
             using var rows = command.ExecuteReader();
             found = read(new StoredRow(rows, StoredValues.Sqlite));
         }
@@ -57,14 +60,17 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
             settings.ExecuteNonQuery();
         }
 
-        public SqliteCommand Prepared(string sql)
+        public SqliteCommand Prepared(string sql, int parameters)
         {
             if (!prepared.TryGetValue(sql, out var command))
             {
                 command = connection.CreateCommand();
                 command.CommandText = sql;
                 // Typed by each value: a token's hash is a blob, a client id text.
-                command.Parameters.Add(new SqliteParameter { ParameterName = "@key" });
+                for (var i = 0; i < parameters; i++)
+                {
+                    command.Parameters.Add(new SqliteParameter { ParameterName = $"@p{i}" });
+                }
                 command.Prepare();
                 prepared.Add(sql, command);
             }

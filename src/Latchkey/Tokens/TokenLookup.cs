@@ -27,7 +27,7 @@ public sealed partial class TokenLookup(LatchkeyDbContext db, HotPathReads reads
         FROM tokens t
         JOIN installations i ON i."Id" = t."InstallationId"
         JOIN apps a ON a."Id" = t."AppId"
-        WHERE t."Hash" = @key
+        WHERE t."Hash" = @p0
         """;
 
     private static TokenRecord Read(StoredRow row) => new(

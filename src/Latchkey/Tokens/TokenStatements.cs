@@ -43,8 +43,8 @@ internal static class TokenStatements
         "ReplacedById", "PassphraseHash"
         """;
 
-    /// <summary>A token's row by hash, for <see cref="HotPathReads"/> (whose key is <c>@key</c>); <see cref="ReadToken"/> maps it.</summary>
-    public const string TokenByHash = "SELECT " + TokenColumns + " FROM tokens WHERE \"Hash\" = @key";
+    /// <summary>A token's row by hash, also for <see cref="HotPathReads"/>; <see cref="ReadToken"/> maps it.</summary>
+    public const string TokenByHash = "SELECT " + TokenColumns + " FROM tokens WHERE \"Hash\" = @p0";
 
     private const string TokenById = "SELECT " + TokenColumns + " FROM tokens WHERE \"Id\" = @p0";
 

@@ -59,11 +59,11 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
     /// Issues a new token set for an installation, in a write transaction of its own (<see cref="WriteTransactions"/>):
     /// client_credentials, which on SQLite shares its commit with the other requests queued meanwhile.
     /// </summary>
-    public Task<TokenSet?> IssueTokenSetAsync(Installation installation, IReadOnlyList<string> scopes, Guid familyId,
+    public Task<TokenSet?> IssueTokenSetAsync(Guid installationId, long appId, IReadOnlyList<string> scopes, Guid familyId,
         TokenPrefixes prefixes, TokenLifetimes lifetimes, bool withRefreshToken, CancellationToken ct)
     {
         var minted = MintedTokenSet.Mint(prefixes, withRefreshToken);
-        return transactions.RunAsync((commands, ct) => IssueTokenSetAsync(commands, installation.Id, installation.AppId, scopes, familyId,
+        return transactions.RunAsync((commands, ct) => IssueTokenSetAsync(commands, installationId, appId, scopes, familyId,
             minted, lifetimes, ct), ct);
     }
 

@@ -67,7 +67,7 @@ public static class SeedTokens
         {
             var installation = await services.GetRequiredService<InstallationStore>()
                 .InstallAsync(client.App, client.OrganizationId, ActorMode.Self, client.UserId, ScopeList(), client.UserId, null, default);
-            var set = await services.GetRequiredService<TokenStore>().IssueTokenSetAsync(installation, ScopeList(), Guid.CreateVersion7(),
+            var set = await services.GetRequiredService<TokenStore>().IssueTokenSetAsync(installation.Id, installation.AppId, ScopeList(), Guid.CreateVersion7(),
                 ProfileTokenPrefixes.For(client.App.Profile), new TokenLifetimes { AccessToken = TimeSpan.FromSeconds(-1) }, withRefreshToken: false, default);
             return set!.AccessToken;
         });

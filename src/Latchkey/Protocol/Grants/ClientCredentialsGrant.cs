@@ -32,9 +32,11 @@ public sealed class ClientCredentialsGrant(InstallationStore installations, Toke
         {
             return OAuthError.InvalidScope($"The scope '{unknown}' is not allowed for this app.");
         }
-        var installation = await installations.InstallAsync(app, app.OrganizationId, ActorMode.App, null, requested, null, null, ct);
+        // After the first request the bot's installation usually grants these scopes already: then it is only read.
+        var installationId = await installations.FindUnchangedBotAsync(app, requested, ct)
+            ?? (await installations.InstallAsync(app, app.OrganizationId, ActorMode.App, null, requested, null, null, ct)).Id;
         var policy = profiles.For(app.Profile);
-        return await tokens.IssueTokenSetAsync(installation, requested, Guid.CreateVersion7(),
+        return await tokens.IssueTokenSetAsync(installationId, app.Id, requested, Guid.CreateVersion7(),
                 policy.Prefixes, policy.Lifetimes, withRefreshToken: false, ct) is { } set
             ? set
             : OAuthError.InvalidGrant("The app was uninstalled while this token was issued; request a new one.");

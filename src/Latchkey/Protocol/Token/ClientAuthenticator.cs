@@ -36,7 +36,7 @@ public sealed class ClientAuthenticator(HotPathReads reads, TimeProvider clock)
                s."Id", s."Hash", s."Hint", s."CreatedAt", s."ExpiresAt"
         FROM apps a
         LEFT JOIN client_secrets s ON s."AppId" = a."Id"
-        WHERE a."ClientId" = @key
+        WHERE a."ClientId" = @p0
         """;
 
     private static App? ReadApp(StoredRow row)
@@ -108,7 +108,7 @@ public sealed class ClientAuthenticator(HotPathReads reads, TimeProvider clock)
         {
             return (null, OAuthError.InvalidClient("Client authentication is required: send HTTP Basic credentials, or client_id (and client_secret) in the body."));
         }
-        var app = await reads.ReadAsync(ByClientId, clientId, ReadApp, ct);
+        var app = await reads.ReadAsync(ByClientId, ReadApp, ct, clientId);
         var secret = basicSecret ?? bodySecret;
         var method = basicId is not null ? ClientAuthenticationMethod.ClientSecretBasic
             : bodySecret is not null ? ClientAuthenticationMethod.ClientSecretPost
