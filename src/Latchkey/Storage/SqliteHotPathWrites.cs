@@ -9,7 +9,7 @@ namespace Latchkey.Storage;
 /// <remarks>
 /// SQLite runs one write transaction at a time, and under <c>synchronous=FULL</c> each commit waits for an fsync of the
 /// WAL. With a transaction per request, a token request's whole write, its commit and the handover to the next writer
-/// were serial, and issuance stopped near 500 requests/s with the cores half idle (README "Benchmarks"). Here the writer
+/// were serial, and issuance stopped near 500 requests/s (README "Benchmarks"). Here the writer
 /// takes everything queued (up to <see cref="MaxBatch"/>), runs each piece of work in a savepoint of one transaction, so a
 /// piece that throws is rolled back alone, commits once, and only then answers each piece: a response still goes out only
 /// once what it reports is durable (DESIGN.md rule 8). The statements stay prepared on the connection. The writer queues
