@@ -12,12 +12,7 @@ internal sealed class PostgresHotPathReads(string connectionString) : HotPathRea
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        for (var i = 0; i < keys.Length; i++)
-        {
-            command.Parameters.Add(new NpgsqlParameter($"p{i}", StoredValues.Postgres.Parameter(keys[i])));
-        }
-        await command.PrepareAsync(ct);
+        await using var command = await PositionalCommands.PostgresAsync(connection, null, sql, keys, ct);
         // StoredRow.Next reads synchronously: these queries return a row or a few (an app's secrets), which arrive with the
         // first buffer, so it does not wait on the network.
         await using var rows = await command.ExecuteReaderAsync(ct);

@@ -29,6 +29,25 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
     /// </remarks>
     private readonly string settings = For(synchronous);
 
+    /// <summary>An open connection kept beside EF Core (<see cref="SqliteHotPathReads"/>, <see cref="SqliteHotPathWrites"/>), with its <paramref name="pragmas"/> run once.</summary>
+    public static SqliteConnection OpenKept(string connectionString, string pragmas)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = pragmas;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The statements that apply the settings, also to the connection <see cref="SqliteHotPathWrites"/> keeps.</summary>
     public static string For(SqliteSynchronous synchronous) =>
         $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds};";

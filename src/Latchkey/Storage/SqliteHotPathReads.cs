@@ -20,10 +20,7 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
         try
         {
             var command = session.Prepared(sql, keys.Length);
-            for (var i = 0; i < keys.Length; i++)
-            {
-                command.Parameters[i].Value = StoredValues.Sqlite.Parameter(keys[i]);
-            }
+            PositionalCommands.Bind(command, keys);
             using var rows = command.ExecuteReader();
             found = read(new StoredRow(rows, StoredValues.Sqlite));
         }
@@ -45,32 +42,19 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
     }
 
     /// <summary>An open connection and the statements prepared on it, by SQL text.</summary>
-    private sealed class Session : IDisposable
+    private sealed class Session(string connectionString) : IDisposable
     {
-        private readonly SqliteConnection connection;
         private readonly Dictionary<string, SqliteCommand> prepared = new(StringComparer.Ordinal);
 
-        public Session(string connectionString)
-        {
-            connection = new SqliteConnection(connectionString);
-            connection.Open();
-            using var settings = connection.CreateCommand();
-            // SqliteConnectionSettings' wait for a lock: a reader meets one only while a WAL file is being recovered.
-            settings.CommandText = $"PRAGMA busy_timeout={SqliteConnectionSettings.BusyTimeoutMilliseconds};";
-            settings.ExecuteNonQuery();
-        }
+        // SqliteConnectionSettings' wait for a lock: a reader meets one only while a WAL file is being recovered.
+        private readonly SqliteConnection connection = SqliteConnectionSettings.OpenKept(connectionString,
+            $"PRAGMA busy_timeout={SqliteConnectionSettings.BusyTimeoutMilliseconds};");
 
         public SqliteCommand Prepared(string sql, int parameters)
         {
             if (!prepared.TryGetValue(sql, out var command))
             {
-                command = connection.CreateCommand();
-                command.CommandText = sql;
-                // Typed by each value: a token's hash is a blob, a client id text.
-                for (var i = 0; i < parameters; i++)
-                {
-                    command.Parameters.Add(new SqliteParameter { ParameterName = $"@p{i}" });
-                }
+                command = PositionalCommands.Sqlite(connection, sql, parameters);
                 command.Prepare();
                 prepared.Add(sql, command);
             }

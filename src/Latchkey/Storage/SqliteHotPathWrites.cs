@@ -129,20 +129,7 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
         {
             return connection;
         }
-        var opened = new SqliteConnection(connectionString);
-        try
-        {
-            opened.Open();
-            using var command = opened.CreateCommand();
-            command.CommandText = settings;
-            command.ExecuteNonQuery();
-        }
-        catch
-        {
-            opened.Dispose();
-            throw;
-        }
-        return connection = opened;
+        return connection = SqliteConnectionSettings.OpenKept(connectionString, settings);
     }
 
     private void Close()

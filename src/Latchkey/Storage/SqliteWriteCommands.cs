@@ -58,12 +58,7 @@ internal sealed class SqliteWriteCommands(SqliteConnection connection, SqliteTra
         SqliteCommand? command = null;
         if (kept is null || !kept.TryGetValue(sql, out command))
         {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters.Add(new SqliteParameter($"@p{i}", null));
-            }
+            command = PositionalCommands.Sqlite(connection, sql, values.Length);
             if (kept is not null)
             {
                 command.Prepare();
@@ -71,10 +66,7 @@ internal sealed class SqliteWriteCommands(SqliteConnection connection, SqliteTra
             }
         }
         command.Transaction = transaction;
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = StoredValues.Sqlite.Parameter(values[i]);
-        }
+        PositionalCommands.Bind(command, values);
         return command;
     }
 

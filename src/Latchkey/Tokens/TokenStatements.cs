@@ -70,7 +70,14 @@ internal static class TokenStatements
 
     /// <summary>
     /// Takes the installation's row lock until the transaction ends (an UPDATE that changes nothing), and says whether it
-    /// is still live. <see cref="TokenStore"/> says who takes it and why.
+    /// is still live. Every operation that issues tokens takes it first, and so do refresh reuse detection and revocation.
+    /// Under PostgreSQL's read committed, two issuing transactions would otherwise each revoke the live tokens they can see
+    /// and add their own, leaving two live sets; queued on this lock, the second one's revoking UPDATE starts after the
+    /// first commits and so sees its set. A family revocation queued on it likewise sees, and revokes, a set a parallel
+    /// rotation was adding; and since token rows are only locked after it, those operations never deadlock on each other.
+    /// An uninstall (<see cref="Installations.InstallationStore.RevokeAsync"/>) takes the same lock, so nothing is issued to
+    /// an installation revoked meanwhile. SQLite runs one writing transaction at a time, so there the lock only reports
+    /// liveness.
     /// </summary>
     public static async Task<bool> LockLiveInstallationAsync(WriteCommands commands, Guid installationId, CancellationToken ct) =>
         await commands.ExecuteAsync(LockLiveInstallation, ct, installationId) == 1;

@@ -240,14 +240,15 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
             return;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await LockLiveInstallationAsync(row.InstallationId, ct))
+        var commands = WriteCommands.Joining(db);
+        if (!await TokenStatements.LockLiveInstallationAsync(commands, row.InstallationId, ct))
         {
             // Uninstalled: the uninstall revoked every token of the installation.
             return;
         }
         var now = clock.GetUtcNow();
         var revoked = row.Kind == TokenKind.RefreshToken
-            ? await TokenStatements.RevokeFamilyAsync(WriteCommands.Joining(db), row.InstallationId, row.FamilyId, now, ct)
+            ? await TokenStatements.RevokeFamilyAsync(commands, row.InstallationId, row.FamilyId, now, ct)
             : await db.Tokens.Where(t => t.Id == row.Id && t.RevokedAt == null).ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), ct) == 1;
         if (revoked)
         {
@@ -272,20 +273,6 @@ public sealed class TokenStore(LatchkeyDbContext db, WriteTransactions transacti
         var hash = TokenCodec.Hash(token!);
         return await db.Tokens.AsNoTracking().SingleOrDefaultAsync(t => t.Hash == hash, ct);
     }
-
-    /// <summary>
-    /// Takes the installation's row lock until the transaction ends, and says whether it is still live.
-    /// Every operation that issues tokens takes it first, and so do refresh reuse detection and revocation.
-    /// Under PostgreSQL's read committed, two issuing transactions would otherwise each revoke the live tokens
-    /// they can see and add their own, leaving two live sets; queued on this lock, the second one's revoking
-    /// UPDATE starts after the first commits and so sees its set. A family revocation queued on it likewise
-    /// sees, and revokes, a set a parallel rotation was adding; and since token rows are only locked after it,
-    /// those operations never deadlock on each other. An uninstall (<see cref="InstallationStore.RevokeAsync"/>)
-    /// takes the same lock, so nothing is issued to an installation revoked meanwhile. SQLite runs one writing
-    /// transaction at a time, so there the lock only reports liveness.
-    /// </summary>
-    private Task<bool> LockLiveInstallationAsync(Guid installationId, CancellationToken ct) =>
-        TokenStatements.LockLiveInstallationAsync(WriteCommands.Joining(db), installationId, ct);
 }
 
 public enum CodeConsumption

@@ -1,5 +1,6 @@
 using System.Net;
 using Latchkey.Tests.Infrastructure;
+using Latchkey.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Installations;
@@ -37,5 +38,28 @@ public sealed class InstallationUpdateTests
         // Each request still issued its own set, and only the last one is live.
         Assert.Equal(1, await server.WithDbAsync(db => db.Tokens.CountAsync(t => t.InstallationId == installationId && t.RevokedAt == null)));
         Assert.Equal(3, await server.WithDbAsync(db => db.Tokens.CountAsync(t => t.InstallationId == installationId)));
+    }
+
+    /// <summary>
+    /// The grant is the scopes and the app's webhook events: a client_credentials request after the app subscribed to
+    /// another event updates the bot's installation, though its scopes are the same (it is not only read).
+    /// </summary>
+    [Theory, MemberData(nameof(Databases.Both), MemberType = typeof(Databases))]
+    public async Task ClientCredentials_AfterTheAppsWebhookEventsChange_UpdatesTheInstallationsEvents(DatabaseKind kind)
+    {
+        await using var server = await LatchkeyTestServer.StartAsync(kind);
+        var client = await server.ClientAsync();
+        var installationId = await server.ClientCredentialsInstallAsync(client.App, client.Secret!);
+        await server.AppTokenAsync(client);
+        var before = await server.InstallationAsync(installationId);
+
+        await server.WithDbAsync(db => db.Apps.Where(a => a.Id == client.App.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.WebhookEvents, new List<string> { WebhookEventTypes.TokenRevoked })));
+        await server.AppTokenAsync(client);
+        var after = await server.InstallationAsync(installationId);
+
+        Assert.Equal(before.GrantedScopes, after.GrantedScopes);
+        Assert.DoesNotContain(WebhookEventTypes.TokenRevoked, before.GrantedWebhookEvents);
+        Assert.Equal([WebhookEventTypes.TokenRevoked], after.GrantedWebhookEvents);
     }
 }
