@@ -49,8 +49,15 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
     }
 
     /// <summary>The statements that apply the settings, also to the connection <see cref="SqliteHotPathWrites"/> keeps.</summary>
+    /// <remarks>
+    /// <c>temp_store=MEMORY</c>: a savepoint keeps the pages it changes in a sub-journal, which SQLite otherwise writes to
+    /// a temporary file once it passes 64 KiB. <see cref="SqliteHotPathWrites"/> runs each request's work in a savepoint,
+    /// and its batches wrote every changed page twice, once there and once to the WAL: half of a token request's write
+    /// syscalls (README "Benchmarks"). In memory the sub-journal lasts only as long as its transaction, and nothing that
+    /// needs to survive a crash is ever in it.
+    /// </remarks>
     public static string For(SqliteSynchronous synchronous) =>
-        $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
+        $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA temp_store=MEMORY;";
 
     /// <summary>The native connections that have the settings; one goes when it is closed for good.</summary>
     private readonly ConditionalWeakTable<sqlite3, object> configured = [];
