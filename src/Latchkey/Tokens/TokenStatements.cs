@@ -14,16 +14,16 @@ internal static class TokenStatements
         UPDATE installations SET "UpdatedAt" = "UpdatedAt" WHERE "Id" = @p0 AND "RevokedAt" IS NULL
         """;
 
-    private const string RevokeLiveTokensOfInstallation = """
+    internal const string RevokeLiveTokensOfInstallation = """
         UPDATE tokens SET "RevokedAt" = @p1 WHERE "InstallationId" = @p0 AND "RevokedAt" IS NULL
         """;
 
-    private const string RevokeLiveTokensOfFamily = """
-        UPDATE tokens SET "RevokedAt" = @p1 WHERE "FamilyId" = @p0 AND "RevokedAt" IS NULL
+    internal const string RevokeLiveTokensOfFamily = """
+        UPDATE tokens SET "RevokedAt" = @p2 WHERE "InstallationId" = @p0 AND "FamilyId" = @p1 AND "RevokedAt" IS NULL
         """;
 
-    private const string RevokeLiveAccessTokensOfFamily = """
-        UPDATE tokens SET "RevokedAt" = @p1 WHERE "FamilyId" = @p0 AND "Kind" = @p2 AND "RevokedAt" IS NULL
+    internal const string RevokeLiveAccessTokensOfFamily = """
+        UPDATE tokens SET "RevokedAt" = @p2 WHERE "InstallationId" = @p0 AND "FamilyId" = @p1 AND "Kind" = @p3 AND "RevokedAt" IS NULL
         """;
 
     private const string MarkRotated = """
@@ -98,7 +98,7 @@ internal static class TokenStatements
     public static async Task<bool> RevokeFamilyAsync(WriteCommands commands, Guid installationId, Guid familyId, DateTimeOffset now,
         CancellationToken ct)
     {
-        if (await commands.ExecuteAsync(RevokeLiveTokensOfFamily, ct, familyId, now) == 0)
+        if (await commands.ExecuteAsync(RevokeLiveTokensOfFamily, ct, installationId, familyId, now) == 0)
         {
             return false;
         }
@@ -114,7 +114,7 @@ internal static class TokenStatements
     public static async Task RevokeFamilyAccessTokensAsync(WriteCommands commands, Guid installationId, Guid familyId, DateTimeOffset now,
         CancellationToken ct)
     {
-        if (await commands.ExecuteAsync(RevokeLiveAccessTokensOfFamily, ct, familyId, now, nameof(TokenKind.AccessToken)) > 0)
+        if (await commands.ExecuteAsync(RevokeLiveAccessTokensOfFamily, ct, installationId, familyId, now, nameof(TokenKind.AccessToken)) > 0)
         {
             await LogInstallationRevokedAsync(commands, installationId, now, ct);
         }

@@ -552,12 +552,13 @@ namespace Latchkey.Storage.Migrations.Sqlite
 
                     b.HasIndex("ExpiresAt");
 
-                    b.HasIndex("FamilyId");
-
                     b.HasIndex("Hash")
                         .IsUnique();
 
-                    b.HasIndex("InstallationId", "RevokedAt");
+                    b.HasIndex("InstallationId");
+
+                    b.HasIndex(new[] { "InstallationId" }, "IX_tokens_InstallationId_Live")
+                        .HasFilter("\"RevokedAt\" IS NULL");
 
                     b.ToTable("tokens", (string)null);
                 });
