@@ -22,7 +22,7 @@ public static class DatabaseProviders
         SqliteSynchronous synchronous)
     {
         services.AddSingleton(_ => HotPathReads.For(connectionString));
-        services.AddSingleton(_ => HotPathWrites.For(connectionString, synchronous));
+        services.AddSingleton(provider => HotPathWrites.For(connectionString, synchronous, provider.GetRequiredService<ILoggerFactory>()));
         services.AddScoped<WriteTransactions>();
         // Pooled: building a context's options per request cost more CPU than the hot queries (README "Benchmarks").
         return Detect(connectionString) switch

@@ -9,11 +9,12 @@ namespace Latchkey.Storage;
 /// </summary>
 public abstract class HotPathWrites : IDisposable
 {
-    public static HotPathWrites For(string connectionString, SqliteSynchronous synchronous) => DatabaseProviders.Detect(connectionString) switch
-    {
-        DatabaseProvider.Postgres => new PostgresHotPathWrites(connectionString),
-        _ => new SqliteHotPathWrites(connectionString, synchronous),
-    };
+    public static HotPathWrites For(string connectionString, SqliteSynchronous synchronous, ILoggerFactory loggers) =>
+        DatabaseProviders.Detect(connectionString) switch
+        {
+            DatabaseProvider.Postgres => new PostgresHotPathWrites(connectionString),
+            _ => new SqliteHotPathWrites(connectionString, synchronous, loggers.CreateLogger<SqliteCheckpointer>()),
+        };
 
     /// <summary>
     /// Runs <paramref name="work"/> in a write transaction and returns its result once that is committed: all of its

@@ -30,16 +30,20 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
     private readonly Channel<Queued> queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, SqliteCommand> prepared = new(StringComparer.Ordinal);
     private readonly Task writer;
+    private readonly SqliteCheckpointer checkpointer;
     private SqliteConnection? connection;
 
     /// <summary>Set while the writer runs a batch: work that queued more work would wait for itself.</summary>
     private readonly AsyncLocal<bool> writing = new();
 
-    public SqliteHotPathWrites(string connectionString, SqliteSynchronous synchronous)
+    public SqliteHotPathWrites(string connectionString, SqliteSynchronous synchronous, ILogger logger)
     {
         // Not pooled: the writer keeps its connection for good, and one dropped after an error must not go back to a pool.
         this.connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
-        settings = SqliteConnectionSettings.For(synchronous);
+        var configured = SqliteConnectionSettings.For(synchronous);
+        // The checkpointer copies the WAL back beside the writer, instead of the commit that fills it.
+        settings = configured + " PRAGMA wal_autocheckpoint=0;";
+        checkpointer = new SqliteCheckpointer(this.connectionString, configured, logger);
         writer = Task.Run(WriteAsync);
     }
 
@@ -65,6 +69,7 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
             }
             await CommitAsync(batch);
             batch.Clear();
+            CatchUpCheckpoint();
         }
     }
 
@@ -87,6 +92,7 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
                 }
             }
             transaction.Commit();
+            checkpointer.Committed();
             foreach (var queued in batch)
             {
                 queued.Committed();
@@ -104,6 +110,15 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
         finally
         {
             gate?.Release();
+        }
+    }
+
+    /// <summary>Between two batches, with every answer sent: the checkpointer's catching up, on the writer's connection.</summary>
+    private void CatchUpCheckpoint()
+    {
+        if (connection is not null)
+        {
+            checkpointer.CatchUp(connection);
         }
     }
 
@@ -168,6 +183,7 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
             queue.Writer.TryComplete();
             writer.GetAwaiter().GetResult();
             Close();
+            checkpointer.Dispose();
         }
         base.Dispose(disposing);
     }

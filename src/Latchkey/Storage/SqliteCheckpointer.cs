@@ -1,0 +1,139 @@
+using Microsoft.Data.Sqlite;
+
+namespace Latchkey.Storage;
+
+/// <summary>
+/// Copies the WAL back into the database file beside <see cref="SqliteHotPathWrites"/>' writer, so that its commits
+/// never do.
+/// </summary>
+/// <remarks>
+/// By default SQLite checkpoints inside the commit that takes the WAL past 1,000 pages. Under token requests that was
+/// every few dozen milliseconds, on the writer that every request queues for: the checkpoint read back and copied some
+/// hundreds of pages and fsynced the database file while the whole queue waited, and its copies were a third of the
+/// writer's syscalls (README "Benchmarks"). The writer turns that off (<c>wal_autocheckpoint=0</c>), and this runs a
+/// PASSIVE checkpoint, which waits for no reader or writer, every <see cref="Interval"/> while writes come in: on
+/// another core, and copying each page changed meanwhile once, however often it was written.
+/// <para>
+/// A checkpoint beside a busy writer never copies all of the WAL, since the writer appends while it copies, and SQLite
+/// starts the WAL again from its beginning only at a write that finds all of it copied: left at that, the file grows
+/// without end. So after each pass the writer, between two batches, copies the little appended meanwhile
+/// (<see cref="CatchUp"/>), and its next commit can start the WAL again: under a full load of token requests it starts
+/// again about five times a second and peaks at a few tens of megabytes. The checkpoints sync the WAL before copying
+/// and the database file after, under the configured synchronous mode, as SQLite's own would.
+/// </para>
+/// </remarks>
+internal sealed partial class SqliteCheckpointer : IDisposable
+{
+    /// <summary>Short enough that the WAL holds a fraction of a second of writes; long enough that a hot page is copied once for hundreds of writes.</summary>
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+
+    private readonly string connectionString;
+    private readonly string settings;
+    private readonly ILogger logger;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task loop;
+
+    /// <summary>1 once the writer committed since the last checkpoint.</summary>
+    private int written;
+
+    /// <summary>1 once a pass ended that the writer has not caught up with.</summary>
+    private int passed;
+
+    public SqliteCheckpointer(string connectionString, string settings, ILogger logger)
+    {
+        this.connectionString = connectionString;
+        this.settings = settings;
+        this.logger = logger;
+        loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The writer committed: the next tick checkpoints.</summary>
+    public void Committed() => Volatile.Write(ref written, 1);
+
+    /// <summary>
+    /// Run by the writer on its connection between two batches: after a pass, copies what was appended while it ran, so
+    /// that the writer's next commit finds the whole WAL copied and starts it again.
+    /// </summary>
+    public void CatchUp(SqliteConnection writer)
+    {
+        if (Interlocked.Exchange(ref passed, 0) == 1)
+        {
+            Checkpoint(writer);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        using var ticks = new PeriodicTimer(Interval);
+        SqliteConnection? connection = null;
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(stopping.Token))
+            {
+                if (Interlocked.Exchange(ref written, 0) == 1)
+                {
+                    connection = Pass(connection);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed: SQLite checkpoints what is left when the last connection closes.
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    /// <summary>Runs one pass; the connection to keep, none after a failure, which the next tick opens again.</summary>
+    private SqliteConnection? Pass(SqliteConnection? connection)
+    {
+        try
+        {
+            connection ??= SqliteConnectionSettings.OpenKept(connectionString, settings);
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e);
+            return null;
+        }
+        if (!Checkpoint(connection))
+        {
+            connection.Dispose();
+            return null;
+        }
+        Volatile.Write(ref passed, 1);
+        return connection;
+    }
+
+    /// <summary>
+    /// A PASSIVE checkpoint; false when it failed, which loses nothing: the pages stay in the WAL for the next. Never
+    /// throws, since the writer runs it too and must outlive it.
+    /// </summary>
+    private bool Checkpoint(SqliteConnection connection)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            command.ExecuteNonQuery();
+            return true;
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e);
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        loop.GetAwaiter().GetResult();
+        stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A WAL checkpoint failed; the next one copies what it left")]
+    private static partial void LogFailed(ILogger logger, Exception error);
+}

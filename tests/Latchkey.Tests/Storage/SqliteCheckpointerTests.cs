@@ -1,0 +1,77 @@
+using System.Buffers.Binary;
+using Latchkey.Storage;
+using Latchkey.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Latchkey.Tests.Storage;
+
+/// <summary>
+/// On SQLite the writer of <see cref="HotPathWrites"/> never checkpoints inside a commit; <see cref="SqliteCheckpointer"/>
+/// copies the WAL back beside it, and under writes that never pause the WAL is still started again from its beginning.
+/// </summary>
+public sealed class SqliteCheckpointerTests
+{
+    private const string InsertMarker = """INSERT INTO revocations ("Kind", "ClientId", "OccurredAt") VALUES ('App', @p0, @p1)""";
+
+    [Fact]
+    public async Task TheWriter_LeavesCheckpointsToTheCheckpointer_AndEfCoreKeepsSqlitesDefault()
+    {
+        await using var server = await LatchkeyTestServer.StartAsync(DatabaseKind.Sqlite);
+        var writes = server.Services.GetRequiredService<HotPathWrites>();
+
+        var writer = await writes.RunAsync((commands, ct) => commands.ScalarAsync("PRAGMA wal_autocheckpoint", ct), CancellationToken.None);
+        var efCore = await server.WithDbAsync(db => db.Database.SqlQueryRaw<long>("PRAGMA wal_autocheckpoint").ToListAsync());
+
+        Assert.Equal(0, writer);
+        Assert.Equal([1000L], efCore);
+    }
+
+    /// <summary>
+    /// A checkpoint beside a writer that keeps appending never finds the whole WAL copied, and SQLite starts the WAL
+    /// again only when it does: without the writer catching up between batches the file grows without end. The WAL
+    /// header counts the starts (https://www.sqlite.org/fileformat2.html#walformat, the checkpoint sequence number).
+    /// </summary>
+    [Fact]
+    public async Task UnderUnbrokenWrites_TheWalIsStartedAgain_AndStaysSmall()
+    {
+        await using var server = await LatchkeyTestServer.StartAsync(DatabaseKind.Sqlite);
+        var writes = server.Services.GetRequiredService<HotPathWrites>();
+        var wal = new SqliteConnectionStringBuilder(server.ConnectionString).DataSource + "-wal";
+        // The WAL exists from the first write on.
+        await writes.RunAsync((commands, ct) => commands.ExecuteAsync(InsertMarker, ct, "checkpoint-first", DateTimeOffset.UtcNow), CancellationToken.None);
+        var firstSequence = await CheckpointSequenceAsync(wal);
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        // Eight writers that never pause, so a batch is always queued when the last one commits.
+        var written = 0L;
+        var restarts = 0L;
+        var writers = Enumerable.Range(0, 8).Select(async writerNumber =>
+        {
+            while (!enough.IsCancellationRequested && Interlocked.Read(ref restarts) < 5)
+            {
+                await writes.RunAsync((commands, ct) => commands.ExecuteAsync(InsertMarker, ct, $"checkpoint-{writerNumber}", DateTimeOffset.UtcNow),
+                    CancellationToken.None);
+                Interlocked.Increment(ref written);
+            }
+        }).ToArray();
+        while (!writers.All(w => w.IsCompleted))
+        {
+            await Task.Delay(50);
+            Interlocked.Exchange(ref restarts, await CheckpointSequenceAsync(wal) - firstSequence);
+        }
+        await Task.WhenAll(writers);
+
+        Assert.True(restarts >= 5, $"the WAL was started again {restarts} times in {written} commits");
+        // Each commit appends at least a page (4 KiB): far more than the file holds once it is started again.
+        Assert.True(new FileInfo(wal).Length < written * 4096 / 2, $"the WAL is {new FileInfo(wal).Length} bytes after {written} commits");
+    }
+
+    private static async Task<long> CheckpointSequenceAsync(string wal)
+    {
+        await using var file = new FileStream(wal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var header = new byte[16];
+        await file.ReadExactlyAsync(header);
+        return BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(12));
+    }
+}
