@@ -6,8 +6,8 @@
 # (bench/Webhooks) and times their deliveries. Writes bench/results/latest.json and bench/results/latest.md.
 #
 # Knobs (environment): DURATION=10 seconds per measured run, WARMUP=10 (JIT tiering needs it on loaded cores), CONNECTIONS="16 64", THREADS=2 (wrk),
-# POOL_RATE=3000 (single-use refresh tokens seeded per second of run: a run that outruns it is marked invalid),
-# CODE_POOL_RATE=4000 (the same for codes),
+# POOL_RATE=5000 (single-use refresh tokens seeded per second of run: a run that outruns it is marked invalid),
+# CODE_POOL_RATE=6000 (the same for codes),
 # BACKGROUND=1000000 (live tokens in the database for scenario 6), WEBHOOK_EVENTS=300 (events per round of scenario 7,
 # each delivered to 16 apps), SCENARIOS="1 2 3 4 5 6 7" (the ceiling always runs),
 # SYNCHRONOUS=Full (Latchkey:SqliteSynchronous as shipped; Normal is enough to survive kill -9, README "Benchmarks").
@@ -18,8 +18,8 @@ duration=${DURATION:-10}
 warmup=${WARMUP:-10}
 connections=${CONNECTIONS:-16 64}
 threads=${THREADS:-2}
-pool_rate=${POOL_RATE:-3000}
-code_pool_rate=${CODE_POOL_RATE:-4000}
+pool_rate=${POOL_RATE:-5000}
+code_pool_rate=${CODE_POOL_RATE:-6000}
 background=${BACKGROUND:-1000000}
 webhook_events=${WEBHOOK_EVENTS:-300}
 scenarios=" ${SCENARIOS:-1 2 3 4 5 6 7} "

@@ -56,6 +56,8 @@ internal sealed partial class SqliteCheckpointer : IDisposable
     /// </summary>
     public void CatchUp(SqliteConnection writer)
     {
+        // Once per pass: when it overlaps the next pass it does nothing (SQLite runs one checkpoint at a time), and
+        // that pass asks again.
         if (Interlocked.Exchange(ref passed, 0) == 1)
         {
             Checkpoint(writer);
@@ -78,7 +80,8 @@ internal sealed partial class SqliteCheckpointer : IDisposable
         }
         catch (OperationCanceledException)
         {
-            // Disposed: SQLite checkpoints what is left when the last connection closes.
+            // Disposed. What is left stays in the WAL, committed, for the next checkpoint (SQLite's own when the last
+            // connection to the file closes).
         }
         finally
         {
@@ -129,6 +132,10 @@ internal sealed partial class SqliteCheckpointer : IDisposable
 
     public void Dispose()
     {
+        if (stopping.IsCancellationRequested)
+        {
+            return;
+        }
         stopping.Cancel();
         loop.GetAwaiter().GetResult();
         stopping.Dispose();

@@ -27,7 +27,15 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
     /// token requests most of them waited 150 ms or more and blocked a thread-pool thread meanwhile (README "Benchmarks").
     /// 30 s is Microsoft.Data.Sqlite's own default command timeout, so a request gives up no sooner than before.
     /// </remarks>
-    private readonly string settings = For(synchronous);
+    private readonly string settings = For(synchronous) + $" PRAGMA wal_autocheckpoint={EfCoreCheckpointPages};";
+
+    /// <summary>
+    /// How full the WAL gets before an EF Core commit checkpoints it, inside that commit (SQLite's default is 1,000
+    /// pages). <see cref="SqliteCheckpointer"/> starts the WAL again well before this under any load, so EF Core's commits,
+    /// which hold <see cref="SqliteWriteGate"/>, never stall the token writer's queue with a checkpoint; where it does not
+    /// run (the CLI, a server that has issued no token yet), they still keep the WAL to some 40 MB.
+    /// </summary>
+    public const int EfCoreCheckpointPages = 10_000;
 
     /// <summary>An open connection kept beside EF Core (<see cref="SqliteHotPathReads"/>, <see cref="SqliteHotPathWrites"/>), with its <paramref name="pragmas"/> run once.</summary>
     public static SqliteConnection OpenKept(string connectionString, string pragmas)
@@ -54,7 +62,8 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
     /// a temporary file once it passes 64 KiB. <see cref="SqliteHotPathWrites"/> runs each request's work in a savepoint,
     /// and its batches wrote every changed page twice, once there and once to the WAL: half of a token request's write
     /// syscalls (README "Benchmarks"). In memory the sub-journal lasts only as long as its transaction, and nothing that
-    /// needs to survive a crash is ever in it.
+    /// needs to survive a crash is ever in it. What it costs is memory: a large sort without an index, or a large
+    /// transaction's sub-journal, is held in RAM instead of a file; nothing Latchkey runs is either.
     /// </remarks>
     public static string For(SqliteSynchronous synchronous) =>
         $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA temp_store=MEMORY;";

@@ -180,10 +180,16 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
     {
         if (disposing)
         {
-            queue.Writer.TryComplete();
-            writer.GetAwaiter().GetResult();
-            Close();
-            checkpointer.Dispose();
+            try
+            {
+                queue.Writer.TryComplete();
+                writer.GetAwaiter().GetResult();
+                Close();
+            }
+            finally
+            {
+                checkpointer.Dispose();
+            }
         }
         base.Dispose(disposing);
     }

@@ -18,7 +18,7 @@ public sealed class SqliteTempStoreTests
     {
         await using var server = await LatchkeyTestServer.StartAsync(DatabaseKind.Sqlite);
 
-        // Two contexts in turn: the second comes from the pool of contexts, its connection from SQLite's pool.
+        // Two contexts in turn: the second comes from the pool of contexts, configured once already.
         for (var i = 0; i < 2; i++)
         {
             var mode = await server.WithDbAsync(db => db.Database.SqlQueryRaw<long>("PRAGMA temp_store").ToListAsync());
