@@ -27,6 +27,12 @@ internal sealed partial class SqliteCheckpointer : IDisposable
     /// <summary>Short enough that the WAL holds a fraction of a second of writes; long enough that a hot page is copied once for hundreds of writes.</summary>
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>A pass ends once a checkpoint finds no more than this many pages appended since the one before: about what the writer's catch-up then copies, a millisecond's work.</summary>
+    private const long LeftForTheWriter = 256;
+
+    /// <summary>Each checkpoint of a pass copies what was appended while the one before ran, so a few bring it down to that.</summary>
+    private const int MostCheckpointsPerPass = 4;
+
     private readonly string connectionString;
     private readonly string settings;
     private readonly ILogger logger;
@@ -60,7 +66,7 @@ internal sealed partial class SqliteCheckpointer : IDisposable
         // that pass asks again.
         if (Interlocked.Exchange(ref passed, 0) == 1)
         {
-            Checkpoint(writer);
+            _ = Checkpoint(writer);
         }
     }
 
@@ -89,7 +95,10 @@ internal sealed partial class SqliteCheckpointer : IDisposable
         }
     }
 
-    /// <summary>Runs one pass; the connection to keep, none after a failure, which the next tick opens again.</summary>
+    /// <summary>
+    /// Runs one pass: checkpoints until little is left for the writer's catch-up, which stalls its queue for as long as
+    /// it takes. The connection to keep; none after a failure, and the next tick opens another.
+    /// </summary>
     private SqliteConnection? Pass(SqliteConnection? connection)
     {
         try
@@ -101,32 +110,44 @@ internal sealed partial class SqliteCheckpointer : IDisposable
             LogFailed(logger, e);
             return null;
         }
-        if (!Checkpoint(connection))
+        long? before = null;
+        for (var checkpoint = 0; checkpoint < MostCheckpointsPerPass; checkpoint++)
         {
-            connection.Dispose();
-            return null;
+            if (Checkpoint(connection) is not { } pages)
+            {
+                connection.Dispose();
+                return null;
+            }
+            // What was appended while the checkpoint before ran: about what the writer would copy if the pass ended here.
+            if (before is { } previous && pages - previous <= LeftForTheWriter)
+            {
+                break;
+            }
+            before = pages;
         }
         Volatile.Write(ref passed, 1);
         return connection;
     }
 
     /// <summary>
-    /// A PASSIVE checkpoint; false when it failed, which loses nothing: the pages stay in the WAL for the next. Never
-    /// throws, since the writer runs it too and must outlive it.
+    /// A PASSIVE checkpoint: the WAL's length in pages when it began, all of them copied unless a reader still needed
+    /// some; null when it failed, which loses nothing: the pages stay in the WAL for the next. Never throws, since the
+    /// writer runs it too and must outlive it.
     /// </summary>
-    private bool Checkpoint(SqliteConnection connection)
+    private long? Checkpoint(SqliteConnection connection)
     {
         try
         {
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-            command.ExecuteNonQuery();
-            return true;
+            using var result = command.ExecuteReader();
+            // One row: busy, the WAL's pages, the pages copied (https://www.sqlite.org/pragma.html#pragma_wal_checkpoint).
+            return result.Read() ? result.GetInt64(1) : 0;
         }
         catch (Exception e)
         {
             LogFailed(logger, e);
-            return false;
+            return null;
         }
     }
 
