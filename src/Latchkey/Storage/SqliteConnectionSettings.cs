@@ -8,7 +8,8 @@ namespace Latchkey.Storage;
 
 /// <summary>
 /// The SQLite settings that last only as long as a connection (unlike journal_mode=WAL, which
-/// <see cref="DatabaseMigrator"/> stores in the file once), applied the first time EF Core opens each one.
+/// <see cref="DatabaseMigrator"/> stores in the file once), for each kind of connection Latchkey opens: EF Core's, applied
+/// the first time EF Core opens each one, and those kept beside it (the writer's, the checkpointer's, the readers').
 /// </summary>
 /// <remarks>
 /// Microsoft.Data.Sqlite pools the native connection under each <see cref="SqliteConnection"/> it opens, and a PRAGMA
@@ -20,14 +21,7 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
     /// <summary>SQLite's busy_timeout (the settings below), and so the longest <see cref="SqliteWriteGate"/> queues a writer.</summary>
     public const int BusyTimeoutMilliseconds = 30_000;
 
-    /// <remarks>
-    /// <c>busy_timeout</c>: a writer that finds another one holding the write lock waits inside SQLite, whose busy handler
-    /// retries after 1, 2, 5, 10… ms and so takes the lock within a few milliseconds of its release. Without it SQLite
-    /// answers SQLITE_BUSY at once and Microsoft.Data.Sqlite retries after a fixed 150 ms Thread.Sleep: under parallel
-    /// token requests most of them waited 150 ms or more and blocked a thread-pool thread meanwhile (README "Benchmarks").
-    /// 30 s is Microsoft.Data.Sqlite's own default command timeout, so a request gives up no sooner than before.
-    /// </remarks>
-    private readonly string settings = For(synchronous) + $" PRAGMA wal_autocheckpoint={EfCoreCheckpointPages};";
+    private readonly string settings = ForEfCore(synchronous);
 
     /// <summary>
     /// How full the WAL gets before an EF Core commit checkpoints it, inside that commit (SQLite's default is 1,000
@@ -36,6 +30,19 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
     /// run (the CLI, a server that has issued no token yet), they still keep the WAL to some 40 MB.
     /// </summary>
     public const int EfCoreCheckpointPages = 10_000;
+
+    /// <summary>EF Core's connections: checkpoints only past <see cref="EfCoreCheckpointPages"/>.</summary>
+    public static string ForEfCore(SqliteSynchronous synchronous) =>
+        Writing(synchronous) + $" PRAGMA wal_autocheckpoint={EfCoreCheckpointPages};";
+
+    /// <summary>The connection <see cref="SqliteHotPathWrites"/> keeps: it never checkpoints, <see cref="SqliteCheckpointer"/> does.</summary>
+    public static string ForWriter(SqliteSynchronous synchronous) => Writing(synchronous) + " PRAGMA wal_autocheckpoint=0;";
+
+    /// <summary><see cref="SqliteCheckpointer"/>'s connection: its checkpoints sync as the configured mode says.</summary>
+    public static string ForCheckpointer(SqliteSynchronous synchronous) => Writing(synchronous);
+
+    /// <summary><see cref="SqliteHotPathReads"/>' connections: a reader meets a lock only while a WAL file is being recovered.</summary>
+    public static readonly string ForReader = $"PRAGMA busy_timeout={BusyTimeoutMilliseconds};";
 
     /// <summary>An open connection kept beside EF Core (<see cref="SqliteHotPathReads"/>, <see cref="SqliteHotPathWrites"/>), with its <paramref name="pragmas"/> run once.</summary>
     public static SqliteConnection OpenKept(string connectionString, string pragmas)
@@ -56,16 +63,23 @@ internal sealed class SqliteConnectionSettings(SqliteSynchronous synchronous) : 
         }
     }
 
-    /// <summary>The statements that apply the settings, also to the connection <see cref="SqliteHotPathWrites"/> keeps.</summary>
+    /// <summary>What every connection that writes runs.</summary>
     /// <remarks>
+    /// <c>busy_timeout</c>: a writer that finds another one holding the write lock waits inside SQLite, whose busy handler
+    /// retries after 1, 2, 5, 10… ms and so takes the lock within a few milliseconds of its release. Without it SQLite
+    /// answers SQLITE_BUSY at once and Microsoft.Data.Sqlite retries after a fixed 150 ms Thread.Sleep: under parallel
+    /// token requests most of them waited 150 ms or more and blocked a thread-pool thread meanwhile (README "Benchmarks").
+    /// 30 s is Microsoft.Data.Sqlite's own default command timeout, so a request gives up no sooner than before.
+    /// <para>
     /// <c>temp_store=MEMORY</c>: a savepoint keeps the pages it changes in a sub-journal, which SQLite otherwise writes to
     /// a temporary file once it passes 64 KiB. <see cref="SqliteHotPathWrites"/> runs each request's work in a savepoint,
     /// and its batches wrote every changed page twice, once there and once to the WAL: half of a token request's write
     /// syscalls (README "Benchmarks"). In memory the sub-journal lasts only as long as its transaction, and nothing that
     /// needs to survive a crash is ever in it. What it costs is memory: a large sort without an index, or a large
     /// transaction's sub-journal, is held in RAM instead of a file; nothing Latchkey runs is either.
+    /// </para>
     /// </remarks>
-    public static string For(SqliteSynchronous synchronous) =>
+    private static string Writing(SqliteSynchronous synchronous) =>
         $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA temp_store=MEMORY;";
 
     /// <summary>The native connections that have the settings; one goes when it is closed for good.</summary>

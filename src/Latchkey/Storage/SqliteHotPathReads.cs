@@ -46,9 +46,7 @@ internal sealed class SqliteHotPathReads(string connectionString) : HotPathReads
     {
         private readonly Dictionary<string, SqliteCommand> prepared = new(StringComparer.Ordinal);
 
-        // SqliteConnectionSettings' wait for a lock: a reader meets one only while a WAL file is being recovered.
-        private readonly SqliteConnection connection = SqliteConnectionSettings.OpenKept(connectionString,
-            $"PRAGMA busy_timeout={SqliteConnectionSettings.BusyTimeoutMilliseconds};");
+        private readonly SqliteConnection connection = SqliteConnectionSettings.OpenKept(connectionString, SqliteConnectionSettings.ForReader);
 
         public SqliteCommand Prepared(string sql, int parameters)
         {

@@ -40,10 +40,9 @@ internal sealed class SqliteHotPathWrites : HotPathWrites
     {
         // Not pooled: the writer keeps its connection for good, and one dropped after an error must not go back to a pool.
         this.connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
-        var configured = SqliteConnectionSettings.For(synchronous);
-        // The checkpointer copies the WAL back beside the writer, instead of the commit that fills it.
-        settings = configured + " PRAGMA wal_autocheckpoint=0;";
-        checkpointer = new SqliteCheckpointer(this.connectionString, configured, logger);
+        settings = SqliteConnectionSettings.ForWriter(synchronous);
+        // It copies the WAL back beside the writer, instead of the commits that fill it.
+        checkpointer = new SqliteCheckpointer(this.connectionString, SqliteConnectionSettings.ForCheckpointer(synchronous), logger);
         writer = Task.Run(WriteAsync);
     }
 

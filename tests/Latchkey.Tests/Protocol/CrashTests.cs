@@ -49,15 +49,37 @@ public sealed class CrashTests
     public Task KillNine_MidStream_WithSqliteSynchronousNormal_ReceivedSetsSurvive() =>
         KillNineMidStreamAsync(DatabaseKind.Sqlite, new Dictionary<string, string> { ["Latchkey__SqliteSynchronous"] = "Normal" });
 
-    private static async Task KillNineMidStreamAsync(DatabaseKind kind, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// The same once the checkpointer has copied the WAL into the database file and the writer has started the WAL
+    /// again (Storage/SqliteCheckpointer.cs): what was committed before lives in the file, what came after in the new WAL.
+    /// </summary>
+    [Fact]
+    public Task KillNine_AfterTheWalStartedAgain_ReceivedSetsSurvive() =>
+        KillNineMidStreamAsync(DatabaseKind.Sqlite, new Dictionary<string, string>(), WalStartedAgainAsync);
+
+    /// <summary>Whether <paramref name="live"/>'s WAL was started again since the first look that found it.</summary>
+    private static Func<Task<bool>> WalStartedAgainAsync(LiveLatchkey live)
+    {
+        long? first = null;
+        return async () =>
+        {
+            var starts = await SqliteInspection.WalStartsAsync(live.Seeder.ConnectionString);
+            first ??= starts;
+            return starts > first;
+        };
+    }
+
+    private static async Task KillNineMidStreamAsync(DatabaseKind kind, IReadOnlyDictionary<string, string> environment,
+        Func<LiveLatchkey, Func<Task<bool>>>? alsoBeforeTheKill = null)
     {
         await using var live = await LiveLatchkey.StartAsync(kind, environment);
         var seed = Environment.TickCount;
         var workers = await Task.WhenAll(Enumerable.Range(0, Workers).Select(i => Worker.ArrangeAsync(live.Seeder, new Random(seed + i))));
         var progress = new Progress();
 
+        var ready = alsoBeforeTheKill?.Invoke(live);
         var streams = workers.Select(w => Task.Run(() => w.RunAsync(live.Process.BaseAddress, progress))).ToArray();
-        await progress.WaitForAsync(ResponsesBeforeKill, streams);
+        await progress.WaitForAsync(ResponsesBeforeKill, streams, ready);
         Assert.Equal(137, await live.Process.KillAsync()); // 128 + SIGKILL: the process died of the signal
         await Task.WhenAll(streams);
         using (var killed = live.CreateClient())
@@ -94,14 +116,14 @@ public sealed class CrashTests
         public int Count => Volatile.Read(ref _count);
         public void Add() => Interlocked.Increment(ref _count);
 
-        /// <summary>Until <paramref name="count"/> responses arrived; fails if every stream ended first.</summary>
-        public async Task WaitForAsync(int count, Task[] streams)
+        /// <summary>Until <paramref name="count"/> responses arrived, and <paramref name="ready"/> if given; fails if every stream ended first.</summary>
+        public async Task WaitForAsync(int count, Task[] streams, Func<Task<bool>>? ready)
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (Count < count)
+            while (Count < count || (ready is not null && !await ready()))
             {
                 Assert.False(streams.All(s => s.IsCompleted), "every worker stopped before the kill");
-                Assert.True(DateTime.UtcNow < deadline, $"only {Count} responses in 60 s");
+                Assert.True(DateTime.UtcNow < deadline, $"{Count} responses in 60 s, and {(ready is null ? "nothing else awaited" : "the server never got ready for the kill")}");
                 await Task.Delay(5);
             }
         }

@@ -1,8 +1,5 @@
-using System.Buffers.Binary;
 using Latchkey.Storage;
 using Latchkey.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Storage;
 
@@ -19,29 +16,26 @@ public sealed class SqliteCheckpointerTests
     public async Task TheWriter_LeavesCheckpointsToTheCheckpointer_AndEfCoreOnlyBoundsTheWal()
     {
         await using var server = await LatchkeyTestServer.StartAsync(DatabaseKind.Sqlite);
-        var writes = server.Services.GetRequiredService<HotPathWrites>();
 
-        var writer = await writes.RunAsync((commands, ct) => commands.ScalarAsync("PRAGMA wal_autocheckpoint", ct), CancellationToken.None);
-        var efCore = await server.WithDbAsync(db => db.Database.SqlQueryRaw<long>("PRAGMA wal_autocheckpoint").ToListAsync());
+        var writer = await SqliteInspection.OnWriterAsync(server, "wal_autocheckpoint");
+        var efCore = await SqliteInspection.OnEfCoreAsync(server, "wal_autocheckpoint");
 
         Assert.Equal(0, writer);
-        Assert.Equal([(long)SqliteConnectionSettings.EfCoreCheckpointPages], efCore);
+        Assert.All(efCore, pages => Assert.Equal(SqliteConnectionSettings.EfCoreCheckpointPages, pages));
     }
 
     /// <summary>
     /// A checkpoint beside a writer that keeps appending never finds the whole WAL copied, and SQLite starts the WAL
-    /// again only when it does: without the writer catching up between batches the file grows without end. The WAL
-    /// header counts the starts (https://www.sqlite.org/fileformat2.html#walformat, the checkpoint sequence number).
+    /// again only when it does: without the writer catching up between batches the file grows without end.
     /// </summary>
     [Fact]
     public async Task UnderUnbrokenWrites_TheWalIsStartedAgain()
     {
         await using var server = await LatchkeyTestServer.StartAsync(DatabaseKind.Sqlite);
         var writes = server.Services.GetRequiredService<HotPathWrites>();
-        var wal = new SqliteConnectionStringBuilder(server.ConnectionString).DataSource + "-wal";
         // The WAL exists from the first write on.
         await writes.RunAsync((commands, ct) => commands.ExecuteAsync(InsertMarker, ct, "checkpoint-first", DateTimeOffset.UtcNow), CancellationToken.None);
-        var firstSequence = await CheckpointSequenceAsync(wal);
+        var firstSequence = await SqliteInspection.WalStartsAsync(server.ConnectionString) ?? 0;
         using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 
         // Eight writers that never pause, so a batch is always queued when the last one commits.
@@ -59,18 +53,10 @@ public sealed class SqliteCheckpointerTests
         while (!writers.All(w => w.IsCompleted))
         {
             await Task.Delay(50);
-            Interlocked.Exchange(ref restarts, await CheckpointSequenceAsync(wal) - firstSequence);
+            Interlocked.Exchange(ref restarts, (await SqliteInspection.WalStartsAsync(server.ConnectionString) ?? firstSequence) - firstSequence);
         }
         await Task.WhenAll(writers);
 
         Assert.True(restarts >= 5, $"the WAL was started again {restarts} times in {written} writes");
-    }
-
-    private static async Task<long> CheckpointSequenceAsync(string wal)
-    {
-        await using var file = new FileStream(wal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var header = new byte[16];
-        await file.ReadExactlyAsync(header);
-        return BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(12));
     }
 }

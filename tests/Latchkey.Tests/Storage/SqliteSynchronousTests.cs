@@ -1,7 +1,6 @@
 using Latchkey.Configuration;
 using Latchkey.Storage;
 using Latchkey.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Storage;
 
@@ -25,15 +24,12 @@ public sealed class SqliteSynchronousTests
         }
         await using var server = await LatchkeyTestServer.StartAsync(DatabaseKind.Sqlite, settings);
 
-        // Two contexts in turn: the second comes from the pool of contexts, configured once already.
-        for (var i = 0; i < 2; i++)
-        {
-            var mode = await server.WithDbAsync(db => db.Database.SqlQueryRaw<long>("PRAGMA synchronous").ToListAsync());
-            Assert.Equal([expected], mode);
-        }
+        var efCore = await SqliteInspection.OnEfCoreAsync(server, "synchronous");
         // And the connection HotPathWrites keeps for the token writes.
-        var writes = server.Services.GetRequiredService<HotPathWrites>();
-        Assert.Equal(expected, await writes.RunAsync((commands, ct) => commands.ScalarAsync("PRAGMA synchronous", ct), CancellationToken.None));
+        var writer = await SqliteInspection.OnWriterAsync(server, "synchronous");
+
+        Assert.Equal([expected, expected], efCore);
+        Assert.Equal(expected, writer);
     }
 
     [Theory]

@@ -1,12 +1,11 @@
 using Latchkey.Storage;
 using Latchkey.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Latchkey.Tests.Storage;
 
 /// <summary>
 /// SQLite keeps its temporary files in memory on every connection that writes, so a savepoint's sub-journal is never a
-/// file written beside the WAL (<see cref="SqliteConnectionSettings.For"/>).
+/// file written beside the WAL (<see cref="SqliteConnectionSettings"/>).
 /// </summary>
 public sealed class SqliteTempStoreTests
 {
@@ -18,13 +17,10 @@ public sealed class SqliteTempStoreTests
     {
         await using var server = await LatchkeyTestServer.StartAsync(DatabaseKind.Sqlite);
 
-        // Two contexts in turn: the second comes from the pool of contexts, configured once already.
-        for (var i = 0; i < 2; i++)
-        {
-            var mode = await server.WithDbAsync(db => db.Database.SqlQueryRaw<long>("PRAGMA temp_store").ToListAsync());
-            Assert.Equal([Memory], mode);
-        }
-        var writes = server.Services.GetRequiredService<HotPathWrites>();
-        Assert.Equal(Memory, await writes.RunAsync((commands, ct) => commands.ScalarAsync("PRAGMA temp_store", ct), CancellationToken.None));
+        var efCore = await SqliteInspection.OnEfCoreAsync(server, "temp_store");
+        var writer = await SqliteInspection.OnWriterAsync(server, "temp_store");
+
+        Assert.Equal([Memory, Memory], efCore);
+        Assert.Equal(Memory, writer);
     }
 }
